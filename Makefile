@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mvgpu top-level Makefile.
+#
+#   make [KDIR=...]     build mvgpu.ko and mvgpu_sim.ko against KDIR
+#   make install        install the modules for KDIR's kernel (root)
+#   make deps           install every Debian package build and tests need
+#   make modules-vm     build the modules for both test kernels (6.1, 6.12)
+#   make lint           W=1 -Werror, sparse (C=2), checkpatch --strict,
+#                       kernel-doc, for both test kernels
+#   make unit           userspace unit tests (ASan/UBSan) and fuzzers
+#   make check          everything above plus VM and nested-guest tests;
+#                       ends with one line "N passed, N failed"
+#   make demo           boot a VM, create vGPUs, attach one to a nested guest
+
+SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(SRC)/build
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KVER = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MODOUT = $(BUILD)/modules/$(KVER)
+SERIES ?= 6.1 6.12
+KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
+KSCRIPTS := $(BUILD)/kscripts
+# Extra arguments for kbuild, e.g. C=2 or W=1.
+KBUILD_ARGS ?= W=1 CONFIG_MVGPU_WERROR=y
+
+C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h')
+
+.PHONY: all modules modules-vm install deps lint unit check demo clean \
+	vm-tests nested-tests kscripts
+
+all: modules
+
+# Kbuild writes objects next to sources, so each kernel gets its own tree
+# of symlinks to the sources under build/modules/<kernel release>/.
+modules:
+	@test -n "$(KVER)" || { echo "mvgpu: no kernel headers at KDIR=$(KDIR); install linux-headers-$$(uname -r) or pass KDIR=" >&2; exit 1; }
+	@mkdir -p $(MODOUT)
+	@cd $(MODOUT) && cp -rsf $(SRC)/Kbuild $(SRC)/drivers $(SRC)/include . && \
+		find . -xtype l -delete
+	$(MAKE) -C $(KDIR) M=$(MODOUT) $(KBUILD_ARGS) modules
+	@echo "mvgpu: built $(MODOUT)/mvgpu.ko $(MODOUT)/mvgpu_sim.ko"
+
+modules-vm:
+	@for s in $(SERIES); do \
+		kdir=$$($(SRC)/tools/vm/kernel kdir $$s) || exit 1; \
+		$(MAKE) --no-print-directory modules KDIR=$$kdir || exit 1; \
+	done
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(MODOUT) INSTALL_MOD_DIR=extra modules_install
+	depmod -a $(KVER)
+
+deps:
+	@$(SRC)/tools/deps
+
+# Kernel scripts used by lint, taken from the Debian kernel source package.
+kscripts: $(KSCRIPTS)/.stamp
+$(KSCRIPTS)/.stamp:
+	@mkdir -p $(KSCRIPTS)
+	tar -xJf $(KSRC_TAR) -C $(KSCRIPTS) --strip-components=1 \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch \
+		linux-source-6.1/scripts/kernel-doc \
+		linux-source-6.1/.clang-format \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h
+	@touch $@
+
+lint: kscripts
+	@$(SRC)/tools/check/lint
+
+unit:
+	$(MAKE) -C selftests/unit run
+
+check:
+	@$(SRC)/tools/check/run-all
+
+demo:
+	@$(SRC)/tools/demo/run
+
+clean:
+	rm -rf $(BUILD)

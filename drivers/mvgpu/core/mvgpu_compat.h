@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Shims over kernel API drift between the kernels mvgpu supports (Debian's
+ * 6.1 and 6.12). Every version test lives here and nowhere else.
+ */
+#ifndef _MVGPU_COMPAT_H_
+#define _MVGPU_COMPAT_H_
+
+#include <linux/eventfd.h>
+#include <linux/mm.h>
+#include <linux/version.h>
+#include <linux/vfio.h>
+
+/* eventfd_signal() lost its count argument in 6.8. */
+static inline void mvgpu_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
+
+/* vm_flags became write-protected behind vm_flags_set() in 6.3. */
+static inline void mvgpu_vm_flags_set(struct vm_area_struct *vma,
+				      unsigned long flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+/*
+ * Until 6.2 a VFIO driver's release callback had to free the device itself.
+ */
+static inline void mvgpu_vfio_free_device(struct vfio_device *vdev)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+	vfio_free_device(vdev);
+#endif
+}
+
+/*
+ * struct vfio_device_ops gained iommufd callbacks in 6.2 (detach_ioas in
+ * 6.6); emulated-IOMMU (mdev) drivers point them at the
+ * vfio_iommufd_emulated_* helpers.
+ */
+#define MVGPU_HAVE_VFIO_IOMMUFD_OPS (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
+#define MVGPU_HAVE_VFIO_DETACH_IOAS (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
+
+#endif /* _MVGPU_COMPAT_H_ */

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal structures of the mvgpu mediation core: pGPUs, vGPU types and
+ * vGPU instances. Not seen by backends (they use mvgpu_backend.h).
+ */
+#ifndef _MVGPU_CORE_H_
+#define _MVGPU_CORE_H_
+
+#include <linux/list.h>
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/vfio.h>
+
+#include <mvgpu/mvgpu_backend.h>
+
+#include "mvgpu_cfg_space.h"
+#include "mvgpu_partition.h"
+
+/* full, 1/2, 1/4, 1/8, 1/16 of a pGPU */
+#define MVGPU_MAX_TYPES		5
+
+struct mvgpu_pgpu;
+
+/**
+ * struct mvgpu_type - a vGPU profile: one fixed slice of a pGPU
+ * @mdev_type: the mdev core's view (sysfs directory <driver>-<sysfs_name>)
+ * @pgpu: the pGPU this type partitions
+ * @divisor: the type holds 1/@divisor of the pGPU's VRAM and queues
+ * @req: resources one vGPU of this type holds
+ * @max_width: largest scanout width in pixels
+ * @max_height: largest scanout height in pixels
+ * @pretty_name: value of the type's "name" attribute (no spaces)
+ */
+struct mvgpu_type {
+	struct mdev_type mdev_type;
+	struct mvgpu_pgpu *pgpu;
+	u32 divisor;
+	struct mvgpu_partition_request req;
+	u32 max_width;
+	u32 max_height;
+	char pretty_name[32];
+};
+
+/**
+ * struct mvgpu_pgpu - a physical GPU offered by a backend
+ * @dev: the pGPU device; mdev parent
+ * @ops: backend operations
+ * @backend_priv: backend cookie passed to @ops
+ * @caps: backend-declared properties
+ * @parent: mdev parent registration
+ * @types: vGPU types of this pGPU
+ * @mdev_types: pointers into @types, as mdev_register_parent() wants them
+ * @num_types: entries used in @types
+ * @lock: guards @pool and @vgpus; taken in process context only
+ * @pool: free VRAM chunks, queues and contexts
+ * @vgpus: live vGPUs (struct mvgpu_vgpu.pgpu_link)
+ * @num_vgpus: entries on @vgpus
+ */
+struct mvgpu_pgpu {
+	struct device *dev;
+	const struct mvgpu_backend_ops *ops;
+	void *backend_priv;
+	struct mvgpu_pgpu_caps caps;
+	struct mdev_parent parent;
+	struct mvgpu_type types[MVGPU_MAX_TYPES];
+	struct mdev_type *mdev_types[MVGPU_MAX_TYPES];
+	unsigned int num_types;
+	struct mutex lock;
+	struct mvgpu_partition_pool pool;
+	struct list_head vgpus;
+	unsigned int num_vgpus;
+};
+
+/**
+ * struct mvgpu_regs - BAR0 register state of a vGPU
+ * @scratch: MVGPU_REG_SCRATCH
+ * @int_status: pending interrupt sources (MVGPU_REG_INT_STATUS)
+ * @int_mask: enabled interrupt sources (MVGPU_REG_INT_MASK)
+ * @reset_count: resets since creation (MVGPU_REG_RESET_COUNT)
+ */
+struct mvgpu_regs {
+	u32 scratch;
+	u32 int_status;
+	u32 int_mask;
+	u32 reset_count;
+};
+
+/**
+ * struct mvgpu_irq - interrupt delivery of a vGPU to its user
+ * @intx_trigger: eventfd signalled on INTx assertion, or NULL
+ * @msi_trigger: eventfd signalled per MSI message, or NULL
+ * @req_trigger: eventfd signalled when the host wants the device back
+ * @intx_masked: INTx masked by the user (or automasked after firing)
+ * @intx_asserted: the INTx line is currently asserted
+ */
+struct mvgpu_irq {
+	struct eventfd_ctx *intx_trigger;
+	struct eventfd_ctx *msi_trigger;
+	struct eventfd_ctx *req_trigger;
+	bool intx_masked;
+	bool intx_asserted;
+};
+
+/**
+ * struct mvgpu_vgpu - one vGPU instance (an mdev and its VFIO device)
+ * @vdev: VFIO device; its refcount owns this structure
+ * @pgpu: the pGPU the vGPU lives on
+ * @type: the vGPU's profile
+ * @pgpu_link: entry in &mvgpu_pgpu.vgpus, under &mvgpu_pgpu.lock
+ * @part: VRAM chunks, queues and context held; fixed after creation
+ * @bar2_size: size of the VRAM aperture BAR (the partition size)
+ * @state_lock: guards @cfg, @regs and @irq
+ * @cfg: emulated PCI configuration space
+ * @regs: BAR0 registers
+ * @irq: interrupt eventfds and INTx state
+ */
+struct mvgpu_vgpu {
+	struct vfio_device vdev;
+	struct mvgpu_pgpu *pgpu;
+	const struct mvgpu_type *type;
+	struct list_head pgpu_link;
+	struct mvgpu_partition part;
+	u64 bar2_size;
+	struct mutex state_lock;
+	struct mvgpu_cfg_space cfg;
+	struct mvgpu_regs regs;
+	struct mvgpu_irq irq;
+};
+
+static inline struct mvgpu_vgpu *vdev_to_vgpu(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct mvgpu_vgpu, vdev);
+}
+
+static inline struct mvgpu_type *mdev_type_to_type(struct mdev_type *mtype)
+{
+	return container_of(mtype, struct mvgpu_type, mdev_type);
+}
+
+/* mvgpu_pgpu.c */
+extern struct mdev_driver mvgpu_mdev_driver;
+
+/* mvgpu_vgpu.c */
+int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type);
+void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu);
+int mvgpu_vgpu_vram_clear(struct mvgpu_vgpu *vgpu);
+int mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 offset, void *buf,
+		       size_t len, bool write);
+int mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu);
+extern const struct attribute_group *mvgpu_vgpu_groups[];
+
+/* mvgpu_mmio.c */
+int mvgpu_mmio_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val);
+int mvgpu_mmio_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val);
+void mvgpu_regs_reset(struct mvgpu_vgpu *vgpu);
+
+/* mvgpu_vfio.c */
+extern const struct vfio_device_ops mvgpu_vfio_ops;
+void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu, u32 new_events);
+void mvgpu_irq_release(struct mvgpu_vgpu *vgpu);
+
+#endif /* _MVGPU_CORE_H_ */

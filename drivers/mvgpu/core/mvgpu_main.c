@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mvgpu: mediated-device vGPU core.
+ *
+ * DOC: Overview
+ *
+ * mvgpu.ko splits physical GPUs offered by backends (see
+ * include/mvgpu/mvgpu_backend.h) into vGPUs and gives each one to a user
+ * (normally QEMU) as a VFIO device of an mdev. The module itself only
+ * registers the mdev driver; pGPUs come and go as backends register them.
+ */
+
+#include <linux/mdev.h>
+#include <linux/module.h>
+
+#include "mvgpu_core.h"
+
+static int __init mvgpu_init(void)
+{
+	return mdev_register_driver(&mvgpu_mdev_driver);
+}
+
+static void __exit mvgpu_exit(void)
+{
+	mdev_unregister_driver(&mvgpu_mdev_driver);
+}
+
+module_init(mvgpu_init);
+module_exit(mvgpu_exit);
+
+MODULE_DESCRIPTION("mvgpu mediated-device vGPU core");
+MODULE_LICENSE("GPL");
+MODULE_SOFTDEP("pre: vfio_iommu_type1");

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pGPU registration, vGPU types and the mdev driver.
+ *
+ * DOC: vGPU types
+ *
+ * Every pGPU gets the same family of types, each a fixed fraction of the
+ * pGPU: "full", "half", "quarter", "eighth" and "sixteenth" of its VRAM and
+ * queues, and one hardware context each. A type is offered only when its
+ * fraction still holds at least one VRAM chunk and one queue. Types of
+ * different sizes share one resource pool, so "available_instances" of each
+ * type is computed from what is free right now and stays exact whatever mix
+ * of types exists.
+ */
+
+#include <linux/device.h>
+#include <linux/mdev.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/vfio.h>
+
+#include "mvgpu_core.h"
+
+static const struct {
+	const char *sysfs_name;
+	u32 divisor;
+} mvgpu_type_table[MVGPU_MAX_TYPES] = {
+	{ "full", 1 },
+	{ "half", 2 },
+	{ "quarter", 4 },
+	{ "eighth", 8 },
+	{ "sixteenth", 16 },
+};
+
+/* Serialises lookups of a pGPU by device against (un)registration. */
+static DEFINE_MUTEX(mvgpu_pgpus_lock);
+static LIST_HEAD(mvgpu_pgpus);
+
+/**
+ * struct mvgpu_pgpu_entry - a pGPU on the global list, for sysfs lookups
+ * @pgpu: the pGPU
+ * @link: entry in mvgpu_pgpus, under mvgpu_pgpus_lock
+ */
+struct mvgpu_pgpu_entry {
+	struct mvgpu_pgpu *pgpu;
+	struct list_head link;
+};
+
+static struct mvgpu_pgpu *mvgpu_pgpu_find(struct device *dev)
+{
+	struct mvgpu_pgpu_entry *entry;
+	struct mvgpu_pgpu *found = NULL;
+
+	mutex_lock(&mvgpu_pgpus_lock);
+	list_for_each_entry(entry, &mvgpu_pgpus, link) {
+		if (entry->pgpu->dev == dev) {
+			found = entry->pgpu;
+			break;
+		}
+	}
+	mutex_unlock(&mvgpu_pgpus_lock);
+	return found;
+}
+
+static void mvgpu_type_max_resolution(struct mvgpu_type *type)
+{
+	u64 vram = type->req.vram_size;
+
+	if (vram >= SZ_64M) {
+		type->max_width = 3840;
+		type->max_height = 2160;
+	} else if (vram >= SZ_32M) {
+		type->max_width = 2560;
+		type->max_height = 1600;
+	} else {
+		type->max_width = 1920;
+		type->max_height = 1080;
+	}
+}
+
+static void mvgpu_pgpu_init_types(struct mvgpu_pgpu *pgpu)
+{
+	const struct mvgpu_pgpu_caps *caps = &pgpu->caps;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mvgpu_type_table); i++) {
+		struct mvgpu_type *type = &pgpu->types[pgpu->num_types];
+		u32 divisor = mvgpu_type_table[i].divisor;
+		u64 vram = caps->vram_size / divisor;
+
+		if (vram < caps->vram_chunk_size || caps->num_queues < divisor)
+			break;
+		type->pgpu = pgpu;
+		type->divisor = divisor;
+		type->req.vram_size = vram;
+		type->req.num_queues = caps->num_queues / divisor;
+		mvgpu_type_max_resolution(type);
+		snprintf(type->pretty_name, sizeof(type->pretty_name),
+			 "mvgpu-%s-%lluM", mvgpu_type_table[i].sysfs_name,
+			 vram >> 20);
+		type->mdev_type.sysfs_name = mvgpu_type_table[i].sysfs_name;
+		type->mdev_type.pretty_name = type->pretty_name;
+		pgpu->mdev_types[pgpu->num_types] = &type->mdev_type;
+		pgpu->num_types++;
+	}
+}
+
+static int mvgpu_caps_validate(struct device *dev,
+			       const struct mvgpu_pgpu_caps *caps)
+{
+	if (!is_power_of_2(caps->vram_chunk_size) ||
+	    caps->vram_chunk_size < PAGE_SIZE ||
+	    !is_power_of_2(caps->vram_size) ||
+	    caps->vram_size < caps->vram_chunk_size) {
+		dev_err(dev, "mvgpu: VRAM %llu bytes in %llu-byte chunks is not a power-of-two layout\n",
+			caps->vram_size, caps->vram_chunk_size);
+		return -EINVAL;
+	}
+	if (!caps->num_queues || !caps->num_contexts || !caps->num_engines) {
+		dev_err(dev, "mvgpu: pGPU needs at least one engine, queue and context\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define MVGPU_PGPU_ATTR(_name, _expr)					\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);			\
+	u64 value;							\
+									\
+	if (!pgpu)							\
+		return -ENODEV;						\
+	mutex_lock(&pgpu->lock);					\
+	value = (_expr);						\
+	mutex_unlock(&pgpu->lock);					\
+	return sysfs_emit(buf, "%llu\n", value);			\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+MVGPU_PGPU_ATTR(vram_total_bytes, pgpu->caps.vram_size);
+MVGPU_PGPU_ATTR(vram_free_bytes,
+		(u64)pgpu->pool.free_chunks * pgpu->pool.chunk_size);
+MVGPU_PGPU_ATTR(vram_chunk_bytes, pgpu->caps.vram_chunk_size);
+MVGPU_PGPU_ATTR(engines, pgpu->caps.num_engines);
+MVGPU_PGPU_ATTR(queues_total, pgpu->caps.num_queues);
+MVGPU_PGPU_ATTR(queues_free, pgpu->pool.free_queues);
+MVGPU_PGPU_ATTR(contexts_total, pgpu->caps.num_contexts);
+MVGPU_PGPU_ATTR(contexts_free, pgpu->pool.free_contexts);
+MVGPU_PGPU_ATTR(vgpus, pgpu->num_vgpus);
+
+static struct attribute *mvgpu_pgpu_attrs[] = {
+	&dev_attr_vram_total_bytes.attr,
+	&dev_attr_vram_free_bytes.attr,
+	&dev_attr_vram_chunk_bytes.attr,
+	&dev_attr_engines.attr,
+	&dev_attr_queues_total.attr,
+	&dev_attr_queues_free.attr,
+	&dev_attr_contexts_total.attr,
+	&dev_attr_contexts_free.attr,
+	&dev_attr_vgpus.attr,
+	NULL,
+};
+
+static const struct attribute_group mvgpu_pgpu_group = {
+	.name = "mvgpu",
+	.attrs = mvgpu_pgpu_attrs,
+};
+
+/**
+ * mvgpu_pgpu_register() - offer a physical GPU to the mediation core
+ * @dev: the pGPU's device (becomes the mdev parent)
+ * @ops: backend operations, must outlive the registration
+ * @caps: pGPU properties, copied
+ * @backend_priv: passed back to every op
+ *
+ * Process context. Return: the core's handle, or an ERR_PTR().
+ */
+struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
+				       const struct mvgpu_backend_ops *ops,
+				       const struct mvgpu_pgpu_caps *caps,
+				       void *backend_priv)
+{
+	struct mvgpu_pgpu_entry *entry;
+	struct mvgpu_pgpu *pgpu;
+	int ret;
+
+	ret = mvgpu_caps_validate(dev, caps);
+	if (ret)
+		return ERR_PTR(ret);
+
+	pgpu = kzalloc(sizeof(*pgpu), GFP_KERNEL);
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
+	if (!pgpu || !entry) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	pgpu->dev = dev;
+	pgpu->ops = ops;
+	pgpu->caps = *caps;
+	pgpu->backend_priv = backend_priv;
+	mutex_init(&pgpu->lock);
+	INIT_LIST_HEAD(&pgpu->vgpus);
+
+	ret = mvgpu_partition_pool_init(&pgpu->pool, caps->vram_size,
+					caps->vram_chunk_size,
+					caps->num_queues, caps->num_contexts);
+	if (ret)
+		goto out_free;
+	mvgpu_pgpu_init_types(pgpu);
+
+	entry->pgpu = pgpu;
+	mutex_lock(&mvgpu_pgpus_lock);
+	list_add_tail(&entry->link, &mvgpu_pgpus);
+	mutex_unlock(&mvgpu_pgpus_lock);
+
+	ret = sysfs_create_group(&dev->kobj, &mvgpu_pgpu_group);
+	if (ret)
+		goto out_unlist;
+
+	ret = mdev_register_parent(&pgpu->parent, dev, &mvgpu_mdev_driver,
+				   pgpu->mdev_types, pgpu->num_types);
+	if (ret)
+		goto out_remove_group;
+
+	dev_info(dev, "mvgpu: pGPU with %llu MiB VRAM, %u engines, %u queues, %u contexts, %u vGPU types\n",
+		 caps->vram_size >> 20, caps->num_engines, caps->num_queues,
+		 caps->num_contexts, pgpu->num_types);
+	return pgpu;
+
+out_remove_group:
+	sysfs_remove_group(&dev->kobj, &mvgpu_pgpu_group);
+out_unlist:
+	mutex_lock(&mvgpu_pgpus_lock);
+	list_del(&entry->link);
+	mutex_unlock(&mvgpu_pgpus_lock);
+	mvgpu_partition_pool_fini(&pgpu->pool);
+out_free:
+	kfree(entry);
+	kfree(pgpu);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(mvgpu_pgpu_register);
+
+/**
+ * mvgpu_pgpu_unregister() - withdraw a physical GPU
+ * @pgpu: handle from mvgpu_pgpu_register()
+ *
+ * Removes every vGPU of @pgpu; waits until userspace has closed them.
+ * Process context.
+ */
+void mvgpu_pgpu_unregister(struct mvgpu_pgpu *pgpu)
+{
+	struct mvgpu_pgpu_entry *entry, *next;
+
+	/* Removes every mdev of the parent, each waiting for its users. */
+	mdev_unregister_parent(&pgpu->parent);
+	sysfs_remove_group(&pgpu->dev->kobj, &mvgpu_pgpu_group);
+
+	mutex_lock(&mvgpu_pgpus_lock);
+	list_for_each_entry_safe(entry, next, &mvgpu_pgpus, link) {
+		if (entry->pgpu == pgpu) {
+			list_del(&entry->link);
+			kfree(entry);
+		}
+	}
+	mutex_unlock(&mvgpu_pgpus_lock);
+
+	WARN_ON(!list_empty(&pgpu->vgpus));
+	mvgpu_partition_pool_fini(&pgpu->pool);
+	mutex_destroy(&pgpu->lock);
+	kfree(pgpu);
+}
+EXPORT_SYMBOL_GPL(mvgpu_pgpu_unregister);
+
+static unsigned int mvgpu_mdev_get_available(struct mdev_type *mtype)
+{
+	struct mvgpu_type *type = mdev_type_to_type(mtype);
+	struct mvgpu_pgpu *pgpu = type->pgpu;
+	unsigned int available;
+
+	mutex_lock(&pgpu->lock);
+	available = mvgpu_partition_available(&pgpu->pool, &type->req);
+	mutex_unlock(&pgpu->lock);
+	return available;
+}
+
+static ssize_t mvgpu_mdev_show_description(struct mdev_type *mtype, char *buf)
+{
+	struct mvgpu_type *type = mdev_type_to_type(mtype);
+
+	return sysfs_emit(buf,
+			  "vram_bytes=%llu queues=%u share=1/%u engines=%u max_resolution=%ux%u\n",
+			  type->req.vram_size, type->req.num_queues,
+			  type->divisor, type->pgpu->caps.num_engines,
+			  type->max_width, type->max_height);
+}
+
+static int mvgpu_mdev_probe(struct mdev_device *mdev)
+{
+	struct mvgpu_vgpu *vgpu;
+	int ret;
+
+	vgpu = vfio_alloc_device(mvgpu_vgpu, vdev, &mdev->dev, &mvgpu_vfio_ops);
+	if (IS_ERR(vgpu))
+		return PTR_ERR(vgpu);
+
+	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
+	if (ret)
+		goto out_put_device;
+
+	dev_set_drvdata(&mdev->dev, vgpu);
+	return 0;
+
+out_put_device:
+	vfio_put_device(&vgpu->vdev);
+	return ret;
+}
+
+static void mvgpu_mdev_remove(struct mdev_device *mdev)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(&mdev->dev);
+
+	/* Blocks until the last user has closed the device. */
+	vfio_unregister_group_dev(&vgpu->vdev);
+	vfio_put_device(&vgpu->vdev);
+}
+
+struct mdev_driver mvgpu_mdev_driver = {
+	.device_api = VFIO_DEVICE_API_PCI_STRING,
+	.driver = {
+		.name = "mvgpu",
+		.owner = THIS_MODULE,
+		.mod_name = KBUILD_MODNAME,
+		.dev_groups = mvgpu_vgpu_groups,
+	},
+	.probe = mvgpu_mdev_probe,
+	.remove = mvgpu_mdev_remove,
+	.get_available = mvgpu_mdev_get_available,
+	.show_description = mvgpu_mdev_show_description,
+};

@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VFIO face of a vGPU: regions, read/write, mmap, interrupts, reset.
+ *
+ * DOC: VFIO regions
+ *
+ * A vGPU is a vfio-pci device with an emulated IOMMU. Region offsets in the
+ * device file are the region index shifted left by MVGPU_REGION_SHIFT.
+ * The config region (256 bytes) and BAR0 (registers) are trapped; BAR2
+ * (VRAM) may be read and written through the file and mmapped: the mapping
+ * points straight at the pGPU VRAM pages of the vGPU's partition, one
+ * physically contiguous chunk at a time, so CPU access to VRAM costs no
+ * trap. Every offset and length from userspace is checked for overflow and
+ * bounds; a bad one is -EINVAL.
+ */
+
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/mdev.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/pci_regs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include <uapi/mvgpu/mvgpu_regs.h>
+
+#include "mvgpu_compat.h"
+#include "mvgpu_core.h"
+
+#define MVGPU_REGION_SHIFT	40
+#define MVGPU_REGION_MASK	(BIT_ULL(MVGPU_REGION_SHIFT) - 1)
+/* Largest BAR2 read or write through the file handled per bounce. */
+#define MVGPU_BOUNCE_SIZE	PAGE_SIZE
+
+static u64 mvgpu_region_offset(unsigned int index)
+{
+	return (u64)index << MVGPU_REGION_SHIFT;
+}
+
+static u64 mvgpu_region_size(struct mvgpu_vgpu *vgpu, unsigned int index)
+{
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		return MVGPU_CFG_SIZE;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		return MVGPU_BAR0_SIZE;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		return vgpu->bar2_size;
+	default:
+		return 0;
+	}
+}
+
+static void mvgpu_intx_fire_locked(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_irq *irq = &vgpu->irq;
+
+	if (!irq->intx_asserted || irq->intx_masked || !irq->intx_trigger)
+		return;
+	/* Level-triggered: masked until the user unmasks (EOI). */
+	irq->intx_masked = true;
+	mvgpu_eventfd_signal(irq->intx_trigger);
+}
+
+/**
+ * mvgpu_irq_update_locked() - deliver interrupt state changes to the user
+ * @vgpu: the vGPU, &mvgpu_vgpu.state_lock held
+ * @new_events: interrupt sources that just became pending and enabled
+ *
+ * With MSI enabled, each batch of new events sends one message. Otherwise
+ * INTx is a level: asserted while an enabled source is pending and the
+ * command register allows it, signalled on assertion and after unmask.
+ */
+void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu, u32 new_events)
+{
+	struct mvgpu_irq *irq = &vgpu->irq;
+	u32 pending = vgpu->regs.int_status & vgpu->regs.int_mask;
+	bool was_asserted = irq->intx_asserted;
+
+	lockdep_assert_held(&vgpu->state_lock);
+
+	if (mvgpu_cfg_msi_enabled(&vgpu->cfg)) {
+		irq->intx_asserted = false;
+		if ((new_events & pending) && irq->msi_trigger)
+			mvgpu_eventfd_signal(irq->msi_trigger);
+		return;
+	}
+
+	irq->intx_asserted = pending &&
+		!(mvgpu_cfg_command(&vgpu->cfg) & PCI_COMMAND_INTX_DISABLE);
+	if (irq->intx_asserted && !was_asserted)
+		mvgpu_intx_fire_locked(vgpu);
+}
+
+static void mvgpu_eventfd_replace(struct eventfd_ctx **slot,
+				  struct eventfd_ctx *ctx)
+{
+	if (*slot)
+		eventfd_ctx_put(*slot);
+	*slot = ctx;
+}
+
+/**
+ * mvgpu_irq_release() - drop every interrupt eventfd of a vGPU
+ * @vgpu: the vGPU
+ *
+ * Process context.
+ */
+void mvgpu_irq_release(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_irq *irq = &vgpu->irq;
+
+	mutex_lock(&vgpu->state_lock);
+	mvgpu_eventfd_replace(&irq->intx_trigger, NULL);
+	mvgpu_eventfd_replace(&irq->msi_trigger, NULL);
+	mvgpu_eventfd_replace(&irq->req_trigger, NULL);
+	irq->intx_masked = false;
+	irq->intx_asserted = false;
+	mutex_unlock(&vgpu->state_lock);
+}
+
+static int mvgpu_set_trigger(struct eventfd_ctx **slot, u32 flags, u32 count,
+			     const void *data)
+{
+	struct eventfd_ctx *ctx;
+	s32 fd;
+
+	if (!count) {
+		if ((flags & VFIO_IRQ_SET_DATA_TYPE_MASK) != VFIO_IRQ_SET_DATA_NONE)
+			return -EINVAL;
+		mvgpu_eventfd_replace(slot, NULL);
+		return 0;
+	}
+
+	switch (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
+	case VFIO_IRQ_SET_DATA_EVENTFD:
+		memcpy(&fd, data, sizeof(fd));
+		if (fd < 0) {
+			mvgpu_eventfd_replace(slot, NULL);
+			return 0;
+		}
+		ctx = eventfd_ctx_fdget(fd);
+		if (IS_ERR(ctx))
+			return PTR_ERR(ctx);
+		mvgpu_eventfd_replace(slot, ctx);
+		return 0;
+	case VFIO_IRQ_SET_DATA_BOOL:
+		if (!*(const u8 *)data)
+			return 0;
+		fallthrough;
+	case VFIO_IRQ_SET_DATA_NONE:
+		/* Loopback test of the eventfd, as vfio-pci offers. */
+		if (*slot)
+			mvgpu_eventfd_signal(*slot);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static bool mvgpu_irq_flag_set(u32 flags, const void *data)
+{
+	if ((flags & VFIO_IRQ_SET_DATA_TYPE_MASK) == VFIO_IRQ_SET_DATA_BOOL)
+		return *(const u8 *)data;
+	return (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) == VFIO_IRQ_SET_DATA_NONE;
+}
+
+static int mvgpu_set_intx_locked(struct mvgpu_vgpu *vgpu, u32 flags,
+				 u32 count, const void *data)
+{
+	struct mvgpu_irq *irq = &vgpu->irq;
+	u32 data_type = flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+
+	switch (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
+	case VFIO_IRQ_SET_ACTION_MASK:
+		if (data_type == VFIO_IRQ_SET_DATA_EVENTFD || count != 1)
+			return -EINVAL;
+		if (mvgpu_irq_flag_set(flags, data))
+			irq->intx_masked = true;
+		return 0;
+	case VFIO_IRQ_SET_ACTION_UNMASK:
+		/* No resampling eventfd: userspace falls back to ioctls. */
+		if (data_type == VFIO_IRQ_SET_DATA_EVENTFD)
+			return -ENOTTY;
+		if (count != 1)
+			return -EINVAL;
+		if (mvgpu_irq_flag_set(flags, data)) {
+			irq->intx_masked = false;
+			mvgpu_intx_fire_locked(vgpu);
+		}
+		return 0;
+	case VFIO_IRQ_SET_ACTION_TRIGGER:
+		if (!count)
+			irq->intx_masked = false;
+		return mvgpu_set_trigger(&irq->intx_trigger, flags, count, data);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int mvgpu_set_irqs_locked(struct mvgpu_vgpu *vgpu,
+				 const struct vfio_irq_set *hdr,
+				 const void *data)
+{
+	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	int ret;
+
+	switch (hdr->index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		return mvgpu_set_intx_locked(vgpu, hdr->flags, hdr->count, data);
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -EINVAL;
+		ret = mvgpu_set_trigger(&vgpu->irq.msi_trigger, hdr->flags,
+					hdr->count, data);
+		return ret;
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -EINVAL;
+		return mvgpu_set_trigger(&vgpu->irq.req_trigger, hdr->flags,
+					 hdr->count, data);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int mvgpu_irq_count(unsigned int index)
+{
+	switch (index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+	case VFIO_PCI_MSI_IRQ_INDEX:
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static long mvgpu_ioctl_set_irqs(struct mvgpu_vgpu *vgpu, void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_irq_set, count);
+	struct vfio_irq_set hdr;
+	size_t data_size = 0;
+	u8 *data = NULL;
+	int ret;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	if (hdr.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	ret = vfio_set_irqs_validate_and_prepare(&hdr,
+						 mvgpu_irq_count(hdr.index),
+						 VFIO_PCI_NUM_IRQS, &data_size);
+	if (ret)
+		return ret;
+	if (data_size) {
+		data = memdup_user(arg + minsz, data_size);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+	}
+
+	mutex_lock(&vgpu->state_lock);
+	ret = mvgpu_set_irqs_locked(vgpu, &hdr, data);
+	mutex_unlock(&vgpu->state_lock);
+	kfree(data);
+	return ret;
+}
+
+static long mvgpu_ioctl_get_info(struct mvgpu_vgpu *vgpu, void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_device_info info;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long mvgpu_ioctl_get_region_info(struct mvgpu_vgpu *vgpu,
+					void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info info;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+
+	info.offset = mvgpu_region_offset(info.index);
+	info.size = mvgpu_region_size(vgpu, info.index);
+	info.flags = 0;
+	info.cap_offset = 0;
+	if (info.size)
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+	if (info.index == VFIO_PCI_BAR2_REGION_INDEX)
+		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long mvgpu_ioctl_get_irq_info(struct mvgpu_vgpu *vgpu, void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_irq_info, count);
+	struct vfio_irq_info info;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+
+	info.count = mvgpu_irq_count(info.index);
+	info.flags = 0;
+	if (info.count)
+		info.flags = VFIO_IRQ_INFO_EVENTFD;
+	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
+		info.flags |= VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
+	else if (info.count)
+		info.flags |= VFIO_IRQ_INFO_NORESIZE;
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long mvgpu_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct mvgpu_vgpu *vgpu = vdev_to_vgpu(vdev);
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		return mvgpu_ioctl_get_info(vgpu, uarg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return mvgpu_ioctl_get_region_info(vgpu, uarg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return mvgpu_ioctl_get_irq_info(vgpu, uarg);
+	case VFIO_DEVICE_SET_IRQS:
+		return mvgpu_ioctl_set_irqs(vgpu, uarg);
+	case VFIO_DEVICE_RESET:
+		return mvgpu_vgpu_reset(vgpu);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static ssize_t mvgpu_cfg_rw(struct mvgpu_vgpu *vgpu, char __user *ubuf,
+			    size_t count, u64 offset, bool write)
+{
+	u8 buf[MVGPU_CFG_SIZE];
+	int ret;
+
+	if (count > sizeof(buf) || offset >= MVGPU_CFG_SIZE)
+		return -EINVAL;
+	if (write && copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+
+	mutex_lock(&vgpu->state_lock);
+	if (write) {
+		ret = mvgpu_cfg_write(&vgpu->cfg, offset, buf, count);
+		/* Command or MSI control may have changed delivery. */
+		if (!ret)
+			mvgpu_irq_update_locked(vgpu, 0);
+	} else {
+		ret = mvgpu_cfg_read(&vgpu->cfg, offset, buf, count);
+	}
+	mutex_unlock(&vgpu->state_lock);
+	if (ret)
+		return ret;
+
+	if (!write && copy_to_user(ubuf, buf, count))
+		return -EFAULT;
+	return count;
+}
+
+static ssize_t mvgpu_bar0_rw(struct mvgpu_vgpu *vgpu, char __user *ubuf,
+			     size_t count, u64 offset, bool write)
+{
+	u32 val[2];
+	size_t i;
+	int ret;
+
+	/* Registers are 32-bit; a 64-bit access is two of them. */
+	if ((count != 4 && count != 8) || !IS_ALIGNED(offset, count) ||
+	    offset + count > MVGPU_BAR0_SIZE)
+		return -EINVAL;
+	if (write && copy_from_user(val, ubuf, count))
+		return -EFAULT;
+
+	for (i = 0; i < count / 4; i++) {
+		if (write)
+			ret = mvgpu_mmio_write(vgpu, offset + 4 * i,
+					       le32_to_cpu((__force __le32)val[i]));
+		else
+			ret = mvgpu_mmio_read(vgpu, offset + 4 * i, &val[i]);
+		if (ret)
+			return ret;
+		if (!write)
+			val[i] = (__force u32)cpu_to_le32(val[i]);
+	}
+
+	if (!write && copy_to_user(ubuf, val, count))
+		return -EFAULT;
+	return count;
+}
+
+static ssize_t mvgpu_bar2_rw(struct mvgpu_vgpu *vgpu, char __user *ubuf,
+			     size_t count, u64 offset, bool write)
+{
+	size_t done = 0, step;
+	void *bounce;
+	u64 end;
+	int ret = 0;
+
+	if (!count || check_add_overflow(offset, (u64)count, &end) ||
+	    end > vgpu->bar2_size)
+		return -EINVAL;
+
+	bounce = kmalloc(MVGPU_BOUNCE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+
+	while (done < count) {
+		step = min_t(size_t, count - done, MVGPU_BOUNCE_SIZE);
+		if (write && copy_from_user(bounce, ubuf + done, step)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = mvgpu_vgpu_vram_rw(vgpu, offset + done, bounce, step,
+					 write);
+		if (ret)
+			break;
+		if (!write && copy_to_user(ubuf + done, bounce, step)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += step;
+	}
+	kfree(bounce);
+	return ret ? ret : count;
+}
+
+static ssize_t mvgpu_vfio_rw(struct mvgpu_vgpu *vgpu, char __user *ubuf,
+			     size_t count, loff_t *ppos, bool write)
+{
+	u64 pos = *ppos;
+	unsigned int index = pos >> MVGPU_REGION_SHIFT;
+	u64 offset = pos & MVGPU_REGION_MASK;
+	ssize_t ret;
+
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		ret = mvgpu_cfg_rw(vgpu, ubuf, count, offset, write);
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		ret = mvgpu_bar0_rw(vgpu, ubuf, count, offset, write);
+		break;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		ret = mvgpu_bar2_rw(vgpu, ubuf, count, offset, write);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
+static ssize_t mvgpu_vfio_read(struct vfio_device *vdev, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	return mvgpu_vfio_rw(vdev_to_vgpu(vdev), buf, count, ppos, false);
+}
+
+static ssize_t mvgpu_vfio_write(struct vfio_device *vdev,
+				const char __user *buf, size_t count,
+				loff_t *ppos)
+{
+	return mvgpu_vfio_rw(vdev_to_vgpu(vdev), (char __user *)buf, count,
+			     ppos, true);
+}
+
+static int mvgpu_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+{
+	struct mvgpu_vgpu *vgpu = vdev_to_vgpu(vdev);
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	unsigned long index = vma->vm_pgoff >> (MVGPU_REGION_SHIFT - PAGE_SHIFT);
+	u64 offset, end, size = vma->vm_end - vma->vm_start;
+	u64 vram_offset, contiguous, done = 0, step;
+	int ret;
+
+	if (index != VFIO_PCI_BAR2_REGION_INDEX)
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	offset = (u64)(vma->vm_pgoff & (MVGPU_REGION_MASK >> PAGE_SHIFT))
+		 << PAGE_SHIFT;
+	if (check_add_overflow(offset, size, &end) || end > vgpu->bar2_size)
+		return -EINVAL;
+
+	mvgpu_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+			   VM_DONTDUMP);
+	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+
+	/* Map chunk by chunk: the partition need not be contiguous. */
+	while (done < size) {
+		ret = mvgpu_partition_translate(&pgpu->pool, &vgpu->part,
+						offset + done, &vram_offset,
+						&contiguous);
+		if (ret)
+			return ret;
+		step = min(size - done, contiguous);
+		ret = io_remap_pfn_range(vma, vma->vm_start + done,
+					 pgpu->ops->vram_pfn(pgpu->backend_priv,
+							     vram_offset),
+					 step, vma->vm_page_prot);
+		if (ret)
+			return ret;
+		done += step;
+	}
+	return 0;
+}
+
+static int mvgpu_vfio_init(struct vfio_device *vdev)
+{
+	struct mdev_device *mdev = to_mdev_device(vdev->dev);
+
+	return mvgpu_vgpu_init(vdev_to_vgpu(vdev),
+			       mdev_type_to_type(mdev->type));
+}
+
+static void mvgpu_vfio_release(struct vfio_device *vdev)
+{
+	mvgpu_vgpu_fini(vdev_to_vgpu(vdev));
+	mvgpu_vfio_free_device(vdev);
+}
+
+static int mvgpu_vfio_open_device(struct vfio_device *vdev)
+{
+	return 0;
+}
+
+static void mvgpu_vfio_close_device(struct vfio_device *vdev)
+{
+	struct mvgpu_vgpu *vgpu = vdev_to_vgpu(vdev);
+
+	/* The next user starts from power-on state with zeroed VRAM. */
+	mvgpu_irq_release(vgpu);
+	if (mvgpu_vgpu_reset(vgpu))
+		dev_err(vgpu->pgpu->dev, "mvgpu: reset on close failed\n");
+}
+
+static void mvgpu_vfio_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct mvgpu_vgpu *vgpu = vdev_to_vgpu(vdev);
+
+	mutex_lock(&vgpu->state_lock);
+	if (vgpu->irq.req_trigger) {
+		if (!count)
+			dev_info(vdev->dev, "mvgpu: asking the user to release the vGPU\n");
+		mvgpu_eventfd_signal(vgpu->irq.req_trigger);
+	} else if (!count) {
+		dev_info(vdev->dev, "mvgpu: vGPU is in use; waiting for its user to close it\n");
+	}
+	mutex_unlock(&vgpu->state_lock);
+}
+
+const struct vfio_device_ops mvgpu_vfio_ops = {
+	.name = "mvgpu",
+	.init = mvgpu_vfio_init,
+	.release = mvgpu_vfio_release,
+	.open_device = mvgpu_vfio_open_device,
+	.close_device = mvgpu_vfio_close_device,
+	.read = mvgpu_vfio_read,
+	.write = mvgpu_vfio_write,
+	.ioctl = mvgpu_vfio_ioctl,
+	.mmap = mvgpu_vfio_mmap,
+	.request = mvgpu_vfio_request,
+#if MVGPU_HAVE_VFIO_IOMMUFD_OPS
+	.bind_iommufd = vfio_iommufd_emulated_bind,
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+#endif
+#if MVGPU_HAVE_VFIO_DETACH_IOAS
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+#endif
+};

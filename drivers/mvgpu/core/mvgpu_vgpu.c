@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vGPU instances: creation, destruction, reset, VRAM access and sysfs.
+ *
+ * DOC: vGPU lifetime
+ *
+ * A vGPU is born in the VFIO device init callback, called from the mdev
+ * probe: it reserves its partition (VRAM chunks, queues, a context) from the
+ * pGPU pool, creates its backend context and zeroes its VRAM. It dies in the
+ * VFIO release callback, when the last reference to the VFIO device goes:
+ * VRAM is zeroed again, the context destroyed and the partition returned.
+ * So no data crosses tenants, and a creation that cannot be satisfied
+ * leaves the pool as it found it.
+ */
+
+#include <linux/device.h>
+#include <linux/mdev.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include <uapi/mvgpu/mvgpu_regs.h>
+
+#include "mvgpu_core.h"
+
+static void mvgpu_vgpu_report_shortage(struct mvgpu_vgpu *vgpu,
+				       enum mvgpu_partition_resource res)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	const struct mvgpu_type *type = vgpu->type;
+	struct mdev_device *mdev = to_mdev_device(vgpu->vdev.dev);
+	const struct mvgpu_partition_pool *pool = &pgpu->pool;
+
+	switch (res) {
+	case MVGPU_RES_VRAM:
+		dev_info(pgpu->dev, "mvgpu: cannot create vGPU %pUl of type %s: out of VRAM (needs %llu MiB, %llu MiB free)\n",
+			 &mdev->uuid, type->mdev_type.sysfs_name,
+			 type->req.vram_size >> 20,
+			 ((u64)pool->free_chunks * pool->chunk_size) >> 20);
+		break;
+	case MVGPU_RES_QUEUES:
+		dev_info(pgpu->dev, "mvgpu: cannot create vGPU %pUl of type %s: out of queues (needs %u, %u free)\n",
+			 &mdev->uuid, type->mdev_type.sysfs_name,
+			 type->req.num_queues, pool->free_queues);
+		break;
+	default:
+		dev_info(pgpu->dev, "mvgpu: cannot create vGPU %pUl of type %s: out of contexts (all %u in use)\n",
+			 &mdev->uuid, type->mdev_type.sysfs_name,
+			 pool->num_contexts);
+		break;
+	}
+}
+
+static int mvgpu_vgpu_reserve(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	enum mvgpu_partition_resource short_of;
+	int ret;
+
+	mutex_lock(&pgpu->lock);
+	ret = mvgpu_partition_reserve(&pgpu->pool, &vgpu->type->req,
+				      &vgpu->part, &short_of);
+	if (!ret) {
+		list_add_tail(&vgpu->pgpu_link, &pgpu->vgpus);
+		pgpu->num_vgpus++;
+	} else if (ret == -ENOSPC) {
+		mvgpu_vgpu_report_shortage(vgpu, short_of);
+	}
+	mutex_unlock(&pgpu->lock);
+	return ret;
+}
+
+static void mvgpu_vgpu_unreserve(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+
+	mutex_lock(&pgpu->lock);
+	list_del_init(&vgpu->pgpu_link);
+	pgpu->num_vgpus--;
+	mvgpu_partition_release(&pgpu->pool, &vgpu->part);
+	mutex_unlock(&pgpu->lock);
+}
+
+static void mvgpu_vgpu_init_cfg(struct mvgpu_vgpu *vgpu)
+{
+	const struct mvgpu_cfg_params params = {
+		.vendor = MVGPU_PCI_VENDOR_ID,
+		.device = MVGPU_PCI_DEVICE_ID,
+		.subsys_vendor = MVGPU_PCI_SUBSYS_VENDOR_ID,
+		.subsys_device = MVGPU_PCI_SUBSYS_DEVICE_ID,
+		.revision = MVGPU_PCI_REVISION,
+		.class_code = MVGPU_PCI_CLASS_CODE,
+		.bar0_size = MVGPU_BAR0_SIZE,
+		.bar2_size = vgpu->bar2_size,
+	};
+
+	mvgpu_cfg_init(&vgpu->cfg, &params);
+}
+
+/**
+ * mvgpu_vgpu_init() - bring a new vGPU to power-on state
+ * @vgpu: zeroed vGPU, embedded in its VFIO device
+ * @type: the vGPU's profile
+ *
+ * Reserves the partition, creates the backend context and zeroes VRAM.
+ * Process context. Return: 0, -ENOSPC when the pGPU is full (the reason is
+ * logged), or another -errno.
+ */
+int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
+{
+	struct mvgpu_pgpu *pgpu = type->pgpu;
+	int ret;
+
+	vgpu->pgpu = pgpu;
+	vgpu->type = type;
+	vgpu->bar2_size = type->req.vram_size;
+	INIT_LIST_HEAD(&vgpu->pgpu_link);
+	mutex_init(&vgpu->state_lock);
+
+	ret = mvgpu_vgpu_reserve(vgpu);
+	if (ret)
+		goto out_destroy_lock;
+
+	ret = pgpu->ops->context_create(pgpu->backend_priv, vgpu->part.context);
+	if (ret)
+		goto out_unreserve;
+
+	ret = mvgpu_vgpu_vram_clear(vgpu);
+	if (ret)
+		goto out_destroy_context;
+
+	mvgpu_vgpu_init_cfg(vgpu);
+	mvgpu_regs_reset(vgpu);
+	return 0;
+
+out_destroy_context:
+	pgpu->ops->context_destroy(pgpu->backend_priv, vgpu->part.context);
+out_unreserve:
+	mvgpu_vgpu_unreserve(vgpu);
+out_destroy_lock:
+	mutex_destroy(&vgpu->state_lock);
+	return ret;
+}
+
+/**
+ * mvgpu_vgpu_fini() - tear down a vGPU whose VFIO device is being released
+ * @vgpu: vGPU set up by mvgpu_vgpu_init()
+ *
+ * Zeroes VRAM, destroys the context and returns the partition to the pool.
+ * Process context.
+ */
+void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+
+	mvgpu_irq_release(vgpu);
+	if (mvgpu_vgpu_vram_clear(vgpu))
+		dev_err(pgpu->dev, "mvgpu: failed to zero VRAM of a destroyed vGPU\n");
+	pgpu->ops->context_destroy(pgpu->backend_priv, vgpu->part.context);
+	mvgpu_vgpu_unreserve(vgpu);
+	mutex_destroy(&vgpu->state_lock);
+}
+
+/**
+ * mvgpu_vgpu_vram_clear() - zero the whole VRAM partition of a vGPU
+ * @vgpu: the vGPU
+ *
+ * Process context, may sleep. Return: 0 or the backend's -errno.
+ */
+int mvgpu_vgpu_vram_clear(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	u64 chunk_size = pgpu->pool.chunk_size;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < vgpu->part.num_chunks; i++) {
+		ret = pgpu->ops->vram_clear(pgpu->backend_priv,
+					    (u64)vgpu->part.chunks[i] * chunk_size,
+					    chunk_size);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * mvgpu_vgpu_vram_rw() - copy between a kernel buffer and vGPU VRAM
+ * @vgpu: the vGPU
+ * @offset: byte offset in the vGPU's VRAM
+ * @buf: kernel buffer
+ * @len: bytes to copy
+ * @write: true to copy @buf into VRAM
+ *
+ * The range may cross chunk boundaries. Process context, may sleep.
+ * Return: 0, -EINVAL for a range outside the partition, or a backend -errno.
+ */
+int mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 offset, void *buf,
+		       size_t len, bool write)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	u64 end, vram_offset, contiguous;
+	size_t step;
+	int ret;
+
+	if (check_add_overflow(offset, (u64)len, &end) || end > vgpu->bar2_size)
+		return -EINVAL;
+
+	while (len) {
+		ret = mvgpu_partition_translate(&pgpu->pool, &vgpu->part,
+						offset, &vram_offset,
+						&contiguous);
+		if (ret)
+			return ret;
+		step = min_t(u64, len, contiguous);
+		if (write)
+			ret = pgpu->ops->vram_write(pgpu->backend_priv,
+						    vram_offset, buf, step);
+		else
+			ret = pgpu->ops->vram_read(pgpu->backend_priv,
+						   vram_offset, buf, step);
+		if (ret)
+			return ret;
+		offset += step;
+		buf += step;
+		len -= step;
+	}
+	return 0;
+}
+
+/**
+ * mvgpu_vgpu_reset() - bring a vGPU back to power-on state
+ * @vgpu: the vGPU
+ *
+ * Registers and interrupt state return to their defaults (the reset
+ * counter counts up), pending interrupts are dropped and VRAM is zeroed.
+ * Configuration space is left alone, as after a function-level reset the
+ * user restores it. Process context. Return: 0 or -errno.
+ */
+int mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu)
+{
+	mutex_lock(&vgpu->state_lock);
+	mvgpu_regs_reset(vgpu);
+	vgpu->regs.reset_count++;
+	vgpu->irq.intx_asserted = false;
+	mutex_unlock(&vgpu->state_lock);
+
+	return mvgpu_vgpu_vram_clear(vgpu);
+}
+
+static struct mvgpu_vgpu *dev_to_vgpu(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t vram_bytes_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", dev_to_vgpu(dev)->bar2_size);
+}
+static DEVICE_ATTR_RO(vram_bytes);
+
+static ssize_t queues_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dev_to_vgpu(dev)->part.num_queues);
+}
+static DEVICE_ATTR_RO(queues);
+
+static ssize_t context_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dev_to_vgpu(dev)->part.context);
+}
+static DEVICE_ATTR_RO(context);
+
+static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_to_vgpu(dev);
+	u32 resets;
+
+	mutex_lock(&vgpu->state_lock);
+	resets = vgpu->regs.reset_count;
+	mutex_unlock(&vgpu->state_lock);
+	return sysfs_emit(buf, "%u\n", resets);
+}
+static DEVICE_ATTR_RO(resets);
+
+static struct attribute *mvgpu_vgpu_attrs[] = {
+	&dev_attr_vram_bytes.attr,
+	&dev_attr_queues.attr,
+	&dev_attr_context.attr,
+	&dev_attr_resets.attr,
+	NULL,
+};
+
+static const struct attribute_group mvgpu_vgpu_group = {
+	.name = "mvgpu",
+	.attrs = mvgpu_vgpu_attrs,
+};
+
+const struct attribute_group *mvgpu_vgpu_groups[] = {
+	&mvgpu_vgpu_group,
+	NULL,
+};

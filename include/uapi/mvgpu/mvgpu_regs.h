@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mvgpu guest-visible device ABI: PCI identity, BAR layout and BAR0
+ * registers of a mvgpu virtual GPU. All registers are 32 bits wide,
+ * little-endian, naturally aligned. Documentation/abi.rst is the prose
+ * version of this file; keep both in step.
+ */
+#ifndef _UAPI_MVGPU_REGS_H_
+#define _UAPI_MVGPU_REGS_H_
+
+/* PCI identity of a vGPU (experimental IDs, ASCII "MV" / "GP"). */
+#define MVGPU_PCI_VENDOR_ID		0x4d56
+#define MVGPU_PCI_DEVICE_ID		0x4750
+#define MVGPU_PCI_SUBSYS_VENDOR_ID	0x4d56
+#define MVGPU_PCI_SUBSYS_DEVICE_ID	0x0001
+#define MVGPU_PCI_REVISION		0x01
+/* Display controller, "other" sub-class: no legacy VGA decoding. */
+#define MVGPU_PCI_CLASS_CODE		0x038000
+
+/* BAR0: 32-bit non-prefetchable MMIO registers. */
+#define MVGPU_BAR0_INDEX		0
+#define MVGPU_BAR0_SIZE			0x10000
+/* BAR2 (+BAR3): 64-bit prefetchable VRAM aperture, sized to the vGPU VRAM. */
+#define MVGPU_BAR2_INDEX		2
+
+/* ABI version register layout: major in bits 31:16, minor in bits 15:0. */
+#define MVGPU_ABI_MAJOR			1
+#define MVGPU_ABI_MINOR			0
+#define MVGPU_ABI_VERSION		((MVGPU_ABI_MAJOR << 16) | MVGPU_ABI_MINOR)
+
+/* Identification block (read-only unless noted). */
+#define MVGPU_REG_MAGIC			0x0000	/* reads MVGPU_MAGIC */
+#define MVGPU_MAGIC			0x5550474d	/* "MGPU" in memory order */
+#define MVGPU_REG_ABI_VERSION		0x0004
+#define MVGPU_REG_VRAM_SIZE_LO		0x0008	/* bytes, low 32 bits */
+#define MVGPU_REG_VRAM_SIZE_HI		0x000c	/* bytes, high 32 bits */
+#define MVGPU_REG_NUM_QUEUES		0x0010
+#define MVGPU_REG_NUM_ENGINES		0x0014
+#define MVGPU_REG_CAPS			0x0018
+#define   MVGPU_CAP_INTX		(1u << 0)
+#define   MVGPU_CAP_MSI			(1u << 1)
+#define   MVGPU_CAP_RESET		(1u << 2)
+#define MVGPU_REG_SCRATCH		0x001c	/* read/write, reset to 0 */
+
+/* Control block. */
+#define MVGPU_REG_RESET			0x0020	/* write MVGPU_RESET_KEY to reset */
+#define   MVGPU_RESET_KEY		0x54455352	/* "RSET" in memory order */
+#define MVGPU_REG_STATUS		0x0024
+#define   MVGPU_STATUS_READY		(1u << 0)
+#define MVGPU_REG_RESET_COUNT		0x0028	/* resets since creation */
+
+/* Interrupt block. */
+#define MVGPU_REG_INT_STATUS		0x0100	/* write 1 to clear */
+#define MVGPU_REG_INT_MASK		0x0104	/* 1 = source enabled */
+#define MVGPU_REG_INT_RAISE		0x0108	/* write 1s: set status bits */
+#define   MVGPU_INT_SOFTWARE		(1u << 0)
+#define   MVGPU_INT_ALL			(MVGPU_INT_SOFTWARE)
+
+#endif /* _UAPI_MVGPU_REGS_H_ */
