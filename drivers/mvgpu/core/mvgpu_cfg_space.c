@@ -124,7 +124,8 @@ static u64 cfg_bar_addr_mask(u64 size)
  * BAR2 (with BAR3 as its upper half) a 64-bit prefetchable memory BAR of
  * @params->bar2_size bytes. A size of 0 leaves that BAR unimplemented (reads
  * 0, ignores writes); other sizes are meant to be powers of two of at least
- * 16 and are rounded up to one otherwise. There is no I/O BAR and no
+ * 16 and are rounded up to one otherwise (a BAR2 size above 2^63 cannot be,
+ * and leaves BAR2 unimplemented). There is no I/O BAR and no
  * expansion ROM. The capability list holds only MSI: one vector, 64-bit
  * message address.
  */

@@ -66,6 +66,7 @@ struct mvgpu_pgpu {
 	struct mvgpu_type types[MVGPU_MAX_TYPES];
 	struct mdev_type *mdev_types[MVGPU_MAX_TYPES];
 	unsigned int num_types;
+	/* guards @pool, @vgpus and @num_vgpus */
 	struct mutex lock;
 	struct mvgpu_partition_pool pool;
 	struct list_head vgpus;
@@ -122,6 +123,7 @@ struct mvgpu_vgpu {
 	struct list_head pgpu_link;
 	struct mvgpu_partition part;
 	u64 bar2_size;
+	/* guards @cfg, @regs and @irq */
 	struct mutex state_lock;
 	struct mvgpu_cfg_space cfg;
 	struct mvgpu_regs regs;

@@ -75,6 +75,7 @@ struct mvgpu_sim_device {
 	resource_size_t vram_phys;
 	u64 vram_size;
 	struct mvgpu_pgpu *pgpu;
+	/* guards @ctx_used */
 	struct mutex ctx_lock;
 	unsigned long *ctx_used;
 	u32 num_contexts;
