@@ -3,8 +3,8 @@
  * Userspace stand-in for <linux/slab.h> on top of calloc()/free().
  *
  * Tests can make allocations fail: while ut_alloc_fail_countdown is positive,
- * every allocation decrements it and the one that brings it to 0 fails. The
- * variable is weak so that every object linked together shares one copy.
+ * every allocation decrements it and the one that brings it to 0 fails. Each
+ * test program that links code using this header defines the variable.
  */
 #ifndef _UT_LINUX_SLAB_H
 #define _UT_LINUX_SLAB_H
@@ -14,7 +14,7 @@
 
 #define GFP_KERNEL	0U
 
-int ut_alloc_fail_countdown __attribute__((weak));
+extern int ut_alloc_fail_countdown;
 
 /* Whether the next allocation must fail (see above). */
 static inline bool ut_alloc_should_fail(void)
