@@ -16,6 +16,20 @@
  * The core never assumes how VRAM is addressed by the CPU beyond what the
  * ops give: a physical frame number for a VRAM offset (to map BAR2 of a
  * vGPU straight onto VRAM pages) and byte copies.
+ *
+ * DOC: Execution
+ *
+ * Every vGPU owns one hardware context, which is a GPU address space, and
+ * some hardware queues (hwq, numbered per pGPU). The core maps the vGPU's
+ * VRAM chunks into its context at GPU VA 0 and, on demand, pinned guest
+ * pages at MVGPU_VA_SYSMEM + their DMA address. It enables a queue with its
+ * ring and rings its doorbell; the backend's engines then execute the ring
+ * in that context. The backend reports back through three calls:
+ * mvgpu_pgpu_resolve_fault() when an address is not mapped (the core pins
+ * guest memory and maps it, or refuses), mvgpu_pgpu_fence_signalled() when
+ * a FENCE packet completes, and mvgpu_pgpu_queue_error() when a queue stops
+ * on an error. The backend never interprets guest registers, and the core
+ * never parses command packets.
  */
 #ifndef _MVGPU_BACKEND_H_
 #define _MVGPU_BACKEND_H_
@@ -24,6 +38,7 @@
 
 struct device;
 struct mvgpu_pgpu;
+struct page;
 
 /**
  * struct mvgpu_pgpu_caps - fixed properties of a physical GPU
@@ -58,7 +73,29 @@ struct mvgpu_pgpu_caps {
  *	chooses ids below caps.num_contexts, each at most once). Process
  *	context, may sleep. Returns 0 or -errno.
  * @context_destroy: release context @ctx_id; no work of it may run after
- *	this returns. Process context, may sleep.
+ *	this returns, and its address space is empty. Process context, may
+ *	sleep.
+ * @as_map_vram: map @size bytes of VRAM at @vram_offset at GPU VA @gpu_va
+ *	of context @ctx_id (all page aligned, within one VRAM chunk). Process
+ *	context, may sleep. Returns 0 or -errno.
+ * @as_map_page: map one system page at page-aligned GPU VA @gpu_va of
+ *	context @ctx_id. The core holds a pin on @page until it unmaps it.
+ *	Any context that may sleep, including the backend's own engine thread
+ *	inside mvgpu_pgpu_resolve_fault(). Returns 0 or -errno.
+ * @as_unmap: remove the mappings of [@gpu_va, @gpu_va + @size) from context
+ *	@ctx_id and wait until no engine still accesses them. Process context,
+ *	may sleep; never called from an engine thread.
+ * @queue_enable: start hardware queue @hwq for context @ctx_id with a ring
+ *	of @ring_size bytes at GPU VA @ring_va (both validated by the core);
+ *	head and tail start at 0. Process context. Returns 0 or -errno.
+ * @queue_disable: stop @hwq, drop work not yet executed and wait until no
+ *	engine runs it; no event for @hwq is reported after this returns.
+ *	Process context, may sleep. Harmless on a disabled queue.
+ * @queue_doorbell: commands up to byte offset @tail (validated by the core)
+ *	are ready in the ring of @hwq. Process context; must not sleep long.
+ * @queue_head: byte offset of the next command @hwq will execute. Any
+ *	context.
+ * @queue_busy: whether @hwq has work it has not finished. Any context.
  */
 struct mvgpu_backend_ops {
 	unsigned long (*vram_pfn)(void *backend_priv, u64 offset);
@@ -68,6 +105,17 @@ struct mvgpu_backend_ops {
 	int (*vram_clear)(void *backend_priv, u64 offset, u64 len);
 	int (*context_create)(void *backend_priv, u32 ctx_id);
 	void (*context_destroy)(void *backend_priv, u32 ctx_id);
+	int (*as_map_vram)(void *backend_priv, u32 ctx_id, u64 gpu_va,
+			   u64 vram_offset, u64 size);
+	int (*as_map_page)(void *backend_priv, u32 ctx_id, u64 gpu_va,
+			   struct page *page);
+	void (*as_unmap)(void *backend_priv, u32 ctx_id, u64 gpu_va, u64 size);
+	int (*queue_enable)(void *backend_priv, u32 hwq, u32 ctx_id,
+			    u64 ring_va, u32 ring_size);
+	void (*queue_disable)(void *backend_priv, u32 hwq);
+	void (*queue_doorbell)(void *backend_priv, u32 hwq, u32 tail);
+	u32 (*queue_head)(void *backend_priv, u32 hwq);
+	bool (*queue_busy)(void *backend_priv, u32 hwq);
 };
 
 /**
@@ -92,5 +140,45 @@ struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
  * Process context.
  */
 void mvgpu_pgpu_unregister(struct mvgpu_pgpu *pgpu);
+
+/**
+ * mvgpu_pgpu_resolve_fault() - ask the core to map a missing GPU address
+ * @pgpu: the pGPU
+ * @ctx_id: context whose address space missed
+ * @gpu_va: the address
+ * @write: the access writes
+ *
+ * Called by an engine thread, without any address-space lock of the
+ * backend held (the core calls &mvgpu_backend_ops.as_map_page). May sleep.
+ * Return: 0 when @gpu_va is now mapped (retry the access), or -EFAULT when
+ * it is outside the vGPU's memory: the backend then stops the queue with
+ * MVGPU_ERR_PAGE_FAULT.
+ */
+int mvgpu_pgpu_resolve_fault(struct mvgpu_pgpu *pgpu, u32 ctx_id, u64 gpu_va,
+			     bool write);
+
+/**
+ * mvgpu_pgpu_fence_signalled() - a FENCE packet of a queue completed
+ * @pgpu: the pGPU
+ * @hwq: the queue
+ * @value: the fence value (already written to memory)
+ * @irq: the packet asked for an interrupt
+ *
+ * Called by an engine thread; may sleep.
+ */
+void mvgpu_pgpu_fence_signalled(struct mvgpu_pgpu *pgpu, u32 hwq, u64 value,
+				bool irq);
+
+/**
+ * mvgpu_pgpu_queue_error() - a queue stopped on an error
+ * @pgpu: the pGPU
+ * @hwq: the queue, now stopped until it is disabled and enabled again
+ * @reason: MVGPU_ERR_* from the uapi
+ * @addr: faulting GPU VA, or 0
+ *
+ * Called by an engine thread; may sleep.
+ */
+void mvgpu_pgpu_queue_error(struct mvgpu_pgpu *pgpu, u32 hwq, u32 reason,
+			    u64 addr);
 
 #endif /* _MVGPU_BACKEND_H_ */

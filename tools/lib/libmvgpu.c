@@ -16,6 +16,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <mvgpu/mvgpu_cmds.h>
+#include <mvgpu/mvgpu_regs.h>
+
 #include "libmvgpu.h"
 
 #define MDEV_BUS_CLASS "/sys/class/mdev_bus"
@@ -478,4 +481,349 @@ int mvgpu_dma_unmap(struct mvgpu_dev *dev, uint64_t iova, uint64_t size)
 
 	return ioctl(dev->container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap) ?
 		neg_errno() : 0;
+}
+
+/* DMA buffers. */
+
+int mvgpu_dma_alloc(struct mvgpu_dev *dev, size_t size, uint64_t iova,
+		    struct mvgpu_dma_buf *buf)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+	int ret;
+
+	if (!size || size % page || iova % page)
+		return -EINVAL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return neg_errno();
+	memset(p, 0, size);
+	ret = mvgpu_dma_map(dev, p, iova, size);
+	if (ret) {
+		munmap(p, size);
+		return ret;
+	}
+	buf->cpu = p;
+	buf->iova = iova;
+	buf->size = size;
+	return 0;
+}
+
+int mvgpu_dma_free(struct mvgpu_dev *dev, struct mvgpu_dma_buf *buf)
+{
+	int ret;
+
+	if (!buf->cpu)
+		return 0;
+	ret = mvgpu_dma_unmap(dev, buf->iova, buf->size);
+	munmap(buf->cpu, buf->size);
+	buf->cpu = NULL;
+	return ret;
+}
+
+uint64_t mvgpu_dma_gpu_va(const struct mvgpu_dma_buf *buf, size_t offset)
+{
+	return MVGPU_VA_SYSMEM + buf->iova + offset;
+}
+
+/* Queues. */
+
+int mvgpu_queue_reg_read(struct mvgpu_dev *dev, uint32_t queue, uint32_t reg,
+			 uint32_t *val)
+{
+	return mvgpu_reg_read(dev, MVGPU_REG_QUEUE(queue) + reg, val);
+}
+
+int mvgpu_queue_reg_write(struct mvgpu_dev *dev, uint32_t queue, uint32_t reg,
+			  uint32_t val)
+{
+	return mvgpu_reg_write(dev, MVGPU_REG_QUEUE(queue) + reg, val);
+}
+
+int mvgpu_ring_init(struct mvgpu_ring *ring, struct mvgpu_dev *dev,
+		    uint32_t queue, void *cpu, uint64_t gpu_va, uint32_t size)
+{
+	int ret;
+
+	ring->dev = dev;
+	ring->queue = queue;
+	ring->cpu = cpu;
+	ring->gpu_va = gpu_va;
+	ring->size = size;
+	ring->tail = 0;
+	ret = mvgpu_queue_reg_write(dev, queue, MVGPU_Q_CONTROL,
+				    MVGPU_Q_CONTROL_RESET);
+	if (!ret)
+		ret = mvgpu_queue_reg_write(dev, queue, MVGPU_Q_RING_BASE_LO,
+					    (uint32_t)gpu_va);
+	if (!ret)
+		ret = mvgpu_queue_reg_write(dev, queue, MVGPU_Q_RING_BASE_HI,
+					    (uint32_t)(gpu_va >> 32));
+	if (!ret)
+		ret = mvgpu_queue_reg_write(dev, queue, MVGPU_Q_RING_SIZE, size);
+	if (!ret)
+		ret = mvgpu_queue_reg_write(dev, queue, MVGPU_Q_CONTROL,
+					    MVGPU_Q_CONTROL_ENABLE);
+	return ret;
+}
+
+static int mvgpu_ring_head(struct mvgpu_ring *ring, uint32_t *head)
+{
+	return mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_HEAD, head);
+}
+
+/* Free bytes, keeping one dword empty so that full and empty differ. */
+static int mvgpu_ring_space(struct mvgpu_ring *ring, uint32_t *space)
+{
+	uint32_t head;
+	int ret = mvgpu_ring_head(ring, &head);
+
+	if (ret)
+		return ret;
+	*space = (head - ring->tail - 4) & (ring->size - 1);
+	return 0;
+}
+
+static int mvgpu_ring_wait_space(struct mvgpu_ring *ring, uint32_t bytes)
+{
+	uint32_t space, error;
+	int ret;
+
+	for (int i = 0; i < 100000; i++) {
+		ret = mvgpu_ring_space(ring, &space);
+		if (ret)
+			return ret;
+		if (space >= bytes)
+			return 0;
+		ret = mvgpu_ring_kick(ring);
+		if (ret)
+			return ret;
+		ret = mvgpu_ring_error(ring, &error, NULL);
+		if (ret)
+			return ret;
+		if (error)
+			return -EIO;
+		usleep(100);
+	}
+	return -ETIMEDOUT;
+}
+
+int mvgpu_ring_emit(struct mvgpu_ring *ring, const void *packet,
+		    size_t dwords)
+{
+	uint32_t bytes = (uint32_t)dwords * 4, to_end;
+	int ret;
+
+	if (!dwords || bytes > ring->size / 2)
+		return -EINVAL;
+	to_end = ring->size - ring->tail;
+	if (bytes > to_end) {
+		/* Packets may not wrap: pad to the end with one NOP. */
+		ret = mvgpu_ring_wait_space(ring, to_end);
+		if (ret)
+			return ret;
+		while (ring->tail) {
+			uint32_t n = (ring->size - ring->tail) / 4;
+
+			if (n > MVGPU_CMD_MAX_DWORDS)
+				n = MVGPU_CMD_MAX_DWORDS;
+			mvgpu_cmd_nop(ring->cpu + ring->tail / 4, n);
+			ring->tail = (ring->tail + n * 4) & (ring->size - 1);
+		}
+	}
+	ret = mvgpu_ring_wait_space(ring, bytes);
+	if (ret)
+		return ret;
+	memcpy((char *)ring->cpu + ring->tail, packet, bytes);
+	ring->tail = (ring->tail + bytes) & (ring->size - 1);
+	return 0;
+}
+
+int mvgpu_ring_kick(struct mvgpu_ring *ring)
+{
+	__sync_synchronize();
+	return mvgpu_queue_reg_write(ring->dev, ring->queue, MVGPU_Q_TAIL,
+				     ring->tail);
+}
+
+int mvgpu_ring_error(struct mvgpu_ring *ring, uint32_t *error,
+		     uint64_t *fault_addr)
+{
+	uint32_t lo = 0, hi = 0;
+	int ret;
+
+	ret = mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_ERROR,
+				   error);
+	if (!ret && fault_addr) {
+		ret = mvgpu_queue_reg_read(ring->dev, ring->queue,
+					   MVGPU_Q_FAULT_ADDR_LO, &lo);
+		if (!ret)
+			ret = mvgpu_queue_reg_read(ring->dev, ring->queue,
+						   MVGPU_Q_FAULT_ADDR_HI, &hi);
+		*fault_addr = lo | (uint64_t)hi << 32;
+	}
+	return ret;
+}
+
+int mvgpu_ring_wait_idle(struct mvgpu_ring *ring, int timeout_ms)
+{
+	uint32_t head, error;
+	int ret;
+
+	for (int waited = 0; waited <= timeout_ms * 10; waited++) {
+		ret = mvgpu_ring_error(ring, &error, NULL);
+		if (ret)
+			return ret;
+		if (error)
+			return -EIO;
+		ret = mvgpu_ring_head(ring, &head);
+		if (ret)
+			return ret;
+		if (head == ring->tail)
+			return 0;
+		usleep(100);
+	}
+	return -ETIMEDOUT;
+}
+
+int mvgpu_ring_reset(struct mvgpu_ring *ring)
+{
+	return mvgpu_ring_init(ring, ring->dev, ring->queue, ring->cpu,
+			       ring->gpu_va, ring->size);
+}
+
+uint64_t mvgpu_ring_fence(struct mvgpu_ring *ring)
+{
+	uint32_t lo = 0, hi = 0;
+
+	mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_FENCE_LO, &lo);
+	mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_FENCE_HI, &hi);
+	return lo | (uint64_t)hi << 32;
+}
+
+/* Packet builders. */
+
+static void put64(uint32_t *p, uint64_t v)
+{
+	p[0] = (uint32_t)v;
+	p[1] = (uint32_t)(v >> 32);
+}
+
+static uint32_t fbits(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, sizeof(u));
+	return u;
+}
+
+size_t mvgpu_cmd_nop(uint32_t *p, uint32_t dwords)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_NOP, 0, dwords);
+	for (uint32_t i = 1; i < dwords; i++)
+		p[i] = 0;
+	return dwords;
+}
+
+size_t mvgpu_cmd_fence(uint32_t *p, uint64_t addr, uint64_t value, int irq)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_FENCE, irq ? MVGPU_FENCE_IRQ : 0, 5);
+	put64(p + 1, addr);
+	put64(p + 3, value);
+	return 5;
+}
+
+size_t mvgpu_cmd_fill(uint32_t *p, uint64_t dst, uint64_t size,
+		      uint32_t value)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_FILL, 0, 6);
+	put64(p + 1, dst);
+	put64(p + 3, size);
+	p[5] = value;
+	return 6;
+}
+
+size_t mvgpu_cmd_copy(uint32_t *p, uint64_t dst, uint64_t src, uint64_t size)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_COPY, 0, 7);
+	put64(p + 1, dst);
+	put64(p + 3, src);
+	put64(p + 5, size);
+	return 7;
+}
+
+size_t mvgpu_cmd_blit(uint32_t *p, uint64_t dst, uint32_t dst_stride,
+		      uint64_t src, uint32_t src_stride, uint32_t width,
+		      uint32_t height, uint32_t dst_format,
+		      uint32_t src_format, uint32_t op)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_BLIT, 0, 11);
+	put64(p + 1, dst);
+	put64(p + 3, src);
+	p[5] = dst_stride;
+	p[6] = src_stride;
+	p[7] = width;
+	p[8] = height;
+	p[9] = (dst_format & 0xff) | (src_format & 0xff) << 8;
+	p[10] = op;
+	return 11;
+}
+
+size_t mvgpu_cmd_timestamp(uint32_t *p, uint64_t addr)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_TIMESTAMP, 0, 3);
+	put64(p + 1, addr);
+	return 3;
+}
+
+size_t mvgpu_cmd_wait(uint32_t *p, uint64_t addr, uint64_t value,
+		      uint32_t cond)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_WAIT, 0, 6);
+	put64(p + 1, addr);
+	put64(p + 3, value);
+	p[5] = cond;
+	return 6;
+}
+
+size_t mvgpu_cmd_saxpy(uint32_t *p, uint32_t n, float a, uint64_t x,
+		       uint64_t y)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_SAXPY, 0, 7);
+	p[1] = n;
+	p[2] = fbits(a);
+	put64(p + 3, x);
+	put64(p + 5, y);
+	return 7;
+}
+
+size_t mvgpu_cmd_sgemm(uint32_t *p, uint32_t m, uint32_t n, uint32_t k,
+		       float alpha, float beta, uint64_t a, uint32_t lda,
+		       uint64_t b, uint32_t ldb, uint64_t c, uint32_t ldc)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_SGEMM, 0, 15);
+	p[1] = m;
+	p[2] = n;
+	p[3] = k;
+	p[4] = fbits(alpha);
+	p[5] = fbits(beta);
+	put64(p + 6, a);
+	put64(p + 8, b);
+	put64(p + 10, c);
+	p[12] = lda;
+	p[13] = ldb;
+	p[14] = ldc;
+	return 15;
+}
+
+size_t mvgpu_cmd_reduce(uint32_t *p, uint32_t n, uint32_t op, uint64_t src,
+			uint64_t dst)
+{
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_REDUCE, 0, 7);
+	p[1] = n;
+	p[2] = op;
+	put64(p + 3, src);
+	put64(p + 5, dst);
+	return 7;
 }

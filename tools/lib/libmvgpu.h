@@ -87,4 +87,79 @@ int mvgpu_dma_map(struct mvgpu_dev *dev, void *vaddr, uint64_t iova,
 		  uint64_t size);
 int mvgpu_dma_unmap(struct mvgpu_dev *dev, uint64_t iova, uint64_t size);
 
+/* Guest-memory buffers for the GPU: anonymous memory mapped for DMA. */
+
+/**
+ * struct mvgpu_dma_buf - host memory the vGPU reaches at a DMA address
+ * @cpu: CPU mapping
+ * @iova: DMA address (the GPU sees it at MVGPU_VA_SYSMEM + @iova)
+ * @size: bytes, a multiple of the page size
+ */
+struct mvgpu_dma_buf {
+	void *cpu;
+	uint64_t iova;
+	size_t size;
+};
+
+int mvgpu_dma_alloc(struct mvgpu_dev *dev, size_t size, uint64_t iova,
+		    struct mvgpu_dma_buf *buf);
+int mvgpu_dma_free(struct mvgpu_dev *dev, struct mvgpu_dma_buf *buf);
+uint64_t mvgpu_dma_gpu_va(const struct mvgpu_dma_buf *buf, size_t offset);
+
+/* Command queues. */
+
+/**
+ * struct mvgpu_ring - a queue of an open vGPU and its ring
+ * @dev: the vGPU
+ * @queue: queue index
+ * @cpu: CPU mapping of the ring
+ * @gpu_va: GPU VA of the ring
+ * @size: ring bytes
+ * @tail: next free byte offset (the value the next doorbell writes)
+ */
+struct mvgpu_ring {
+	struct mvgpu_dev *dev;
+	uint32_t queue;
+	uint32_t *cpu;
+	uint64_t gpu_va;
+	uint32_t size;
+	uint32_t tail;
+};
+
+int mvgpu_queue_reg_read(struct mvgpu_dev *dev, uint32_t queue, uint32_t reg,
+			 uint32_t *val);
+int mvgpu_queue_reg_write(struct mvgpu_dev *dev, uint32_t queue, uint32_t reg,
+			  uint32_t val);
+int mvgpu_ring_init(struct mvgpu_ring *ring, struct mvgpu_dev *dev,
+		    uint32_t queue, void *cpu, uint64_t gpu_va, uint32_t size);
+int mvgpu_ring_emit(struct mvgpu_ring *ring, const void *packet,
+		    size_t dwords);
+int mvgpu_ring_kick(struct mvgpu_ring *ring);
+int mvgpu_ring_wait_idle(struct mvgpu_ring *ring, int timeout_ms);
+int mvgpu_ring_reset(struct mvgpu_ring *ring);
+int mvgpu_ring_error(struct mvgpu_ring *ring, uint32_t *error,
+		     uint64_t *fault_addr);
+uint64_t mvgpu_ring_fence(struct mvgpu_ring *ring);
+
+/* Packet builders: fill @p, return its length in dwords. */
+size_t mvgpu_cmd_nop(uint32_t *p, uint32_t dwords);
+size_t mvgpu_cmd_fence(uint32_t *p, uint64_t addr, uint64_t value, int irq);
+size_t mvgpu_cmd_fill(uint32_t *p, uint64_t dst, uint64_t size,
+		      uint32_t value);
+size_t mvgpu_cmd_copy(uint32_t *p, uint64_t dst, uint64_t src, uint64_t size);
+size_t mvgpu_cmd_blit(uint32_t *p, uint64_t dst, uint32_t dst_stride,
+		      uint64_t src, uint32_t src_stride, uint32_t width,
+		      uint32_t height, uint32_t dst_format,
+		      uint32_t src_format, uint32_t op);
+size_t mvgpu_cmd_timestamp(uint32_t *p, uint64_t addr);
+size_t mvgpu_cmd_wait(uint32_t *p, uint64_t addr, uint64_t value,
+		      uint32_t cond);
+size_t mvgpu_cmd_saxpy(uint32_t *p, uint32_t n, float a, uint64_t x,
+		       uint64_t y);
+size_t mvgpu_cmd_sgemm(uint32_t *p, uint32_t m, uint32_t n, uint32_t k,
+		       float alpha, float beta, uint64_t a, uint32_t lda,
+		       uint64_t b, uint32_t ldb, uint64_t c, uint32_t ldc);
+size_t mvgpu_cmd_reduce(uint32_t *p, uint32_t n, uint32_t op, uint64_t src,
+			uint64_t dst);
+
 #endif /* LIBMVGPU_H */

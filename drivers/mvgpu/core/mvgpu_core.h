@@ -11,6 +11,9 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
+#include <linux/xarray.h>
+
+#include <uapi/mvgpu/mvgpu_regs.h>
 
 #include <mvgpu/mvgpu_backend.h>
 
@@ -56,6 +59,10 @@ struct mvgpu_type {
  * @pool: free VRAM chunks, queues and contexts
  * @vgpus: live vGPUs (struct mvgpu_vgpu.pgpu_link)
  * @num_vgpus: entries on @vgpus
+ * @hwq_owner: vGPU holding each hardware queue, or NULL; set under @lock,
+ *	read without it by backend events (a queue only reports events while
+ *	enabled, i.e. while its owner lives)
+ * @ctx_owner: vGPU holding each context, or NULL; as @hwq_owner
  */
 struct mvgpu_pgpu {
 	struct device *dev;
@@ -71,6 +78,20 @@ struct mvgpu_pgpu {
 	struct mvgpu_partition_pool pool;
 	struct list_head vgpus;
 	unsigned int num_vgpus;
+	struct mvgpu_vgpu **hwq_owner;
+	struct mvgpu_vgpu **ctx_owner;
+};
+
+/**
+ * struct mvgpu_error_log - the first error since the guest cleared it
+ * @reason: MVGPU_ERR_*, 0 when empty
+ * @queue: vGPU queue index
+ * @addr: faulting GPU VA, or 0
+ */
+struct mvgpu_error_log {
+	u32 reason;
+	u32 queue;
+	u64 addr;
 };
 
 /**
@@ -79,12 +100,40 @@ struct mvgpu_pgpu {
  * @int_status: pending interrupt sources (MVGPU_REG_INT_STATUS)
  * @int_mask: enabled interrupt sources (MVGPU_REG_INT_MASK)
  * @reset_count: resets since creation (MVGPU_REG_RESET_COUNT)
+ * @fence_pending: queues whose IRQ fence completed (MVGPU_REG_FENCE_PENDING)
+ * @error: the error block (MVGPU_REG_ERROR_*)
  */
 struct mvgpu_regs {
 	u32 scratch;
 	u32 int_status;
 	u32 int_mask;
 	u32 reset_count;
+	u64 fence_pending;
+	struct mvgpu_error_log error;
+};
+
+/**
+ * struct mvgpu_queue - register state of one vGPU queue
+ * @ring_base: MVGPU_Q_RING_BASE, latched when the queue is enabled
+ * @ring_size: MVGPU_Q_RING_SIZE, latched when the queue is enabled
+ * @tail: last valid doorbell value
+ * @enabled: the backend queue runs (MVGPU_Q_CONTROL_ENABLE accepted)
+ * @error: MVGPU_ERR_* that stopped the queue, or 0
+ * @fault_addr: GPU VA of the fault that stopped the queue, or 0
+ * @fence: value of the last FENCE packet executed
+ *
+ * @ring_base, @ring_size, @tail and @enabled are guarded by
+ * &mvgpu_vgpu.queue_lock; @error, @fault_addr and @fence, which engine
+ * events write, by &mvgpu_vgpu.state_lock.
+ */
+struct mvgpu_queue {
+	u64 ring_base;
+	u32 ring_size;
+	u32 tail;
+	bool enabled;
+	u32 error;
+	u64 fault_addr;
+	u64 fence;
 };
 
 /**
@@ -111,10 +160,19 @@ struct mvgpu_irq {
  * @pgpu_link: entry in &mvgpu_pgpu.vgpus, under &mvgpu_pgpu.lock
  * @part: VRAM chunks, queues and context held; fixed after creation
  * @bar2_size: size of the VRAM aperture BAR (the partition size)
- * @state_lock: guards @cfg, @regs and @irq
+ * @state_lock: guards @cfg, @regs, @irq and the event-written fields of
+ *	@queues; taken by backend engine events, so never held while waiting
+ *	for an engine (e.g. in &mvgpu_backend_ops.queue_disable)
  * @cfg: emulated PCI configuration space
  * @regs: BAR0 registers
  * @irq: interrupt eventfds and INTx state
+ * @queue_lock: serialises queue configuration and the backend queue calls;
+ *	taken before @state_lock, never by engine events
+ * @queues: per-queue registers, @part.num_queues of them
+ * @dma_lock: guards @pinned and @dma_open
+ * @pinned: guest pages pinned for the GPU, by DMA page frame
+ *	(iova >> PAGE_SHIFT), each mapped in the vGPU's context
+ * @dma_open: the VFIO device is open, so guest memory may be pinned
  */
 struct mvgpu_vgpu {
 	struct vfio_device vdev;
@@ -128,6 +186,13 @@ struct mvgpu_vgpu {
 	struct mvgpu_cfg_space cfg;
 	struct mvgpu_regs regs;
 	struct mvgpu_irq irq;
+	/* serialises queue configuration; before @state_lock */
+	struct mutex queue_lock;
+	struct mvgpu_queue queues[MVGPU_MAX_QUEUES];
+	/* guards @pinned and @dma_open */
+	struct mutex dma_lock;
+	struct xarray pinned;
+	bool dma_open;
 };
 
 static inline struct mvgpu_vgpu *vdev_to_vgpu(struct vfio_device *vdev)
@@ -145,6 +210,7 @@ extern struct mdev_driver mvgpu_mdev_driver;
 
 /* mvgpu_vgpu.c */
 int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type);
+void mvgpu_vgpu_init_cfg(struct mvgpu_vgpu *vgpu);
 void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu);
 int mvgpu_vgpu_vram_clear(struct mvgpu_vgpu *vgpu);
 int mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 offset, void *buf,
@@ -156,6 +222,17 @@ extern const struct attribute_group *mvgpu_vgpu_groups[];
 int mvgpu_mmio_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val);
 int mvgpu_mmio_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val);
 void mvgpu_regs_reset(struct mvgpu_vgpu *vgpu);
+
+/* mvgpu_queue.c */
+bool mvgpu_queue_reg(u32 offset);
+int mvgpu_queue_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val);
+void mvgpu_queue_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val);
+void mvgpu_queues_stop(struct mvgpu_vgpu *vgpu);
+
+/* mvgpu_dma.c */
+void mvgpu_dma_open(struct mvgpu_vgpu *vgpu);
+void mvgpu_dma_release_all(struct mvgpu_vgpu *vgpu, bool closing);
+void mvgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
 
 /* mvgpu_vfio.c */
 extern const struct vfio_device_ops mvgpu_vfio_ops;

@@ -63,7 +63,8 @@ static u32 mvgpu_read_num_engines(struct mvgpu_vgpu *vgpu)
 
 static u32 mvgpu_read_caps(struct mvgpu_vgpu *vgpu)
 {
-	return MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET;
+	return MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET |
+	       MVGPU_CAP_QUEUES;
 }
 
 static u32 mvgpu_read_scratch(struct mvgpu_vgpu *vgpu)
@@ -123,6 +124,51 @@ static void mvgpu_write_int_raise(struct mvgpu_vgpu *vgpu, u32 val)
 	mvgpu_irq_update_locked(vgpu, val);
 }
 
+static u32 mvgpu_read_error_reason(struct mvgpu_vgpu *vgpu)
+{
+	return vgpu->regs.error.reason;
+}
+
+static void mvgpu_write_error_reason(struct mvgpu_vgpu *vgpu, u32 val)
+{
+	memset(&vgpu->regs.error, 0, sizeof(vgpu->regs.error));
+}
+
+static u32 mvgpu_read_error_queue(struct mvgpu_vgpu *vgpu)
+{
+	return vgpu->regs.error.queue;
+}
+
+static u32 mvgpu_read_error_addr_lo(struct mvgpu_vgpu *vgpu)
+{
+	return lower_32_bits(vgpu->regs.error.addr);
+}
+
+static u32 mvgpu_read_error_addr_hi(struct mvgpu_vgpu *vgpu)
+{
+	return upper_32_bits(vgpu->regs.error.addr);
+}
+
+static u32 mvgpu_read_fence_pending_lo(struct mvgpu_vgpu *vgpu)
+{
+	return lower_32_bits(vgpu->regs.fence_pending);
+}
+
+static void mvgpu_write_fence_pending_lo(struct mvgpu_vgpu *vgpu, u32 val)
+{
+	vgpu->regs.fence_pending &= ~(u64)val;
+}
+
+static u32 mvgpu_read_fence_pending_hi(struct mvgpu_vgpu *vgpu)
+{
+	return upper_32_bits(vgpu->regs.fence_pending);
+}
+
+static void mvgpu_write_fence_pending_hi(struct mvgpu_vgpu *vgpu, u32 val)
+{
+	vgpu->regs.fence_pending &= ~((u64)val << 32);
+}
+
 static const struct mvgpu_mmio_reg mvgpu_mmio_regs[] = {
 	{ MVGPU_REG_MAGIC, mvgpu_read_magic, NULL },
 	{ MVGPU_REG_ABI_VERSION, mvgpu_read_abi_version, NULL },
@@ -138,6 +184,15 @@ static const struct mvgpu_mmio_reg mvgpu_mmio_regs[] = {
 	{ MVGPU_REG_INT_STATUS, mvgpu_read_int_status, mvgpu_write_int_status },
 	{ MVGPU_REG_INT_MASK, mvgpu_read_int_mask, mvgpu_write_int_mask },
 	{ MVGPU_REG_INT_RAISE, mvgpu_read_zero, mvgpu_write_int_raise },
+	{ MVGPU_REG_ERROR_REASON, mvgpu_read_error_reason,
+	  mvgpu_write_error_reason },
+	{ MVGPU_REG_ERROR_QUEUE, mvgpu_read_error_queue, NULL },
+	{ MVGPU_REG_ERROR_ADDR_LO, mvgpu_read_error_addr_lo, NULL },
+	{ MVGPU_REG_ERROR_ADDR_HI, mvgpu_read_error_addr_hi, NULL },
+	{ MVGPU_REG_FENCE_PENDING_LO, mvgpu_read_fence_pending_lo,
+	  mvgpu_write_fence_pending_lo },
+	{ MVGPU_REG_FENCE_PENDING_HI, mvgpu_read_fence_pending_hi,
+	  mvgpu_write_fence_pending_hi },
 };
 
 static const struct mvgpu_mmio_reg *mvgpu_mmio_find(u32 offset)
@@ -172,6 +227,8 @@ int mvgpu_mmio_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val)
 
 	if (ret)
 		return ret;
+	if (mvgpu_queue_reg(offset))
+		return mvgpu_queue_read(vgpu, offset, val);
 	reg = mvgpu_mmio_find(offset);
 	mutex_lock(&vgpu->state_lock);
 	*val = reg ? reg->read(vgpu) : 0;
@@ -195,6 +252,10 @@ int mvgpu_mmio_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val)
 
 	if (ret)
 		return ret;
+	if (mvgpu_queue_reg(offset)) {
+		mvgpu_queue_write(vgpu, offset, val);
+		return 0;
+	}
 	if (offset == MVGPU_REG_RESET) {
 		if (val == MVGPU_RESET_KEY)
 			return mvgpu_vgpu_reset(vgpu);

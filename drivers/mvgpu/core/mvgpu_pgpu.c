@@ -94,7 +94,9 @@ static void mvgpu_pgpu_init_types(struct mvgpu_pgpu *pgpu)
 		type->pgpu = pgpu;
 		type->divisor = divisor;
 		type->req.vram_size = vram;
-		type->req.num_queues = caps->num_queues / divisor;
+		/* A vGPU has register blocks for MVGPU_MAX_QUEUES queues. */
+		type->req.num_queues = min_t(u32, caps->num_queues / divisor,
+					     MVGPU_MAX_QUEUES);
 		mvgpu_type_max_resolution(type);
 		snprintf(type->pretty_name, sizeof(type->pretty_name),
 			 "mvgpu-%s-%lluM", mvgpu_type_table[i].sysfs_name,
@@ -104,6 +106,20 @@ static void mvgpu_pgpu_init_types(struct mvgpu_pgpu *pgpu)
 		pgpu->mdev_types[pgpu->num_types] = &type->mdev_type;
 		pgpu->num_types++;
 	}
+}
+
+static int mvgpu_ops_validate(struct device *dev,
+			      const struct mvgpu_backend_ops *ops)
+{
+	if (!ops->vram_pfn || !ops->vram_read || !ops->vram_write ||
+	    !ops->vram_clear || !ops->context_create || !ops->context_destroy ||
+	    !ops->as_map_vram || !ops->as_map_page || !ops->as_unmap ||
+	    !ops->queue_enable || !ops->queue_disable || !ops->queue_doorbell ||
+	    !ops->queue_head || !ops->queue_busy) {
+		dev_err(dev, "mvgpu: backend lacks a required operation\n");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int mvgpu_caps_validate(struct device *dev,
@@ -188,6 +204,8 @@ struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
 	int ret;
 
 	ret = mvgpu_caps_validate(dev, caps);
+	if (!ret)
+		ret = mvgpu_ops_validate(dev, ops);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -204,6 +222,14 @@ struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
 	mutex_init(&pgpu->lock);
 	INIT_LIST_HEAD(&pgpu->vgpus);
 
+	pgpu->hwq_owner = kcalloc(caps->num_queues, sizeof(*pgpu->hwq_owner),
+				  GFP_KERNEL);
+	pgpu->ctx_owner = kcalloc(caps->num_contexts,
+				  sizeof(*pgpu->ctx_owner), GFP_KERNEL);
+	if (!pgpu->hwq_owner || !pgpu->ctx_owner) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
 	ret = mvgpu_partition_pool_init(&pgpu->pool, caps->vram_size,
 					caps->vram_chunk_size,
 					caps->num_queues, caps->num_contexts);
@@ -238,6 +264,10 @@ out_unlist:
 	mutex_unlock(&mvgpu_pgpus_lock);
 	mvgpu_partition_pool_fini(&pgpu->pool);
 out_free:
+	if (pgpu) {
+		kfree(pgpu->ctx_owner);
+		kfree(pgpu->hwq_owner);
+	}
 	kfree(entry);
 	kfree(pgpu);
 	return ERR_PTR(ret);
@@ -271,6 +301,8 @@ void mvgpu_pgpu_unregister(struct mvgpu_pgpu *pgpu)
 	WARN_ON(!list_empty(&pgpu->vgpus));
 	mvgpu_partition_pool_fini(&pgpu->pool);
 	mutex_destroy(&pgpu->lock);
+	kfree(pgpu->ctx_owner);
+	kfree(pgpu->hwq_owner);
 	kfree(pgpu);
 }
 EXPORT_SYMBOL_GPL(mvgpu_pgpu_unregister);

@@ -543,6 +543,7 @@ static void mvgpu_vfio_release(struct vfio_device *vdev)
 
 static int mvgpu_vfio_open_device(struct vfio_device *vdev)
 {
+	mvgpu_dma_open(vdev_to_vgpu(vdev));
 	return 0;
 }
 
@@ -551,9 +552,15 @@ static void mvgpu_vfio_close_device(struct vfio_device *vdev)
 	struct mvgpu_vgpu *vgpu = vdev_to_vgpu(vdev);
 
 	/* The next user starts from power-on state with zeroed VRAM. */
+	mvgpu_queues_stop(vgpu);
+	mvgpu_dma_release_all(vgpu, true);
 	mvgpu_irq_release(vgpu);
 	if (mvgpu_vgpu_reset(vgpu))
 		dev_err(vgpu->pgpu->dev, "mvgpu: reset on close failed\n");
+	/* A reset leaves config space to its user; a new user gets it fresh. */
+	mutex_lock(&vgpu->state_lock);
+	mvgpu_vgpu_init_cfg(vgpu);
+	mutex_unlock(&vgpu->state_lock);
 }
 
 static void mvgpu_vfio_request(struct vfio_device *vdev, unsigned int count)
@@ -582,6 +589,7 @@ const struct vfio_device_ops mvgpu_vfio_ops = {
 	.ioctl = mvgpu_vfio_ioctl,
 	.mmap = mvgpu_vfio_mmap,
 	.request = mvgpu_vfio_request,
+	.dma_unmap = mvgpu_dma_unmap,
 #if MVGPU_HAVE_VFIO_IOMMUFD_OPS
 	.bind_iommufd = vfio_iommufd_emulated_bind,
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,

@@ -62,8 +62,13 @@ static int mvgpu_vgpu_reserve(struct mvgpu_vgpu *vgpu)
 	ret = mvgpu_partition_reserve(&pgpu->pool, &vgpu->type->req,
 				      &vgpu->part, &short_of);
 	if (!ret) {
+		u32 q;
+
 		list_add_tail(&vgpu->pgpu_link, &pgpu->vgpus);
 		pgpu->num_vgpus++;
+		for (q = 0; q < vgpu->part.num_queues; q++)
+			WRITE_ONCE(pgpu->hwq_owner[vgpu->part.queues[q]], vgpu);
+		WRITE_ONCE(pgpu->ctx_owner[vgpu->part.context], vgpu);
 	} else if (ret == -ENOSPC) {
 		mvgpu_vgpu_report_shortage(vgpu, short_of);
 	}
@@ -75,14 +80,23 @@ static void mvgpu_vgpu_unreserve(struct mvgpu_vgpu *vgpu)
 {
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 
+	u32 q;
+
 	mutex_lock(&pgpu->lock);
+	for (q = 0; q < vgpu->part.num_queues; q++)
+		WRITE_ONCE(pgpu->hwq_owner[vgpu->part.queues[q]], NULL);
+	WRITE_ONCE(pgpu->ctx_owner[vgpu->part.context], NULL);
 	list_del_init(&vgpu->pgpu_link);
 	pgpu->num_vgpus--;
 	mvgpu_partition_release(&pgpu->pool, &vgpu->part);
 	mutex_unlock(&pgpu->lock);
 }
 
-static void mvgpu_vgpu_init_cfg(struct mvgpu_vgpu *vgpu)
+/**
+ * mvgpu_vgpu_init_cfg() - put config space in its power-on state
+ * @vgpu: the vGPU; &mvgpu_vgpu.state_lock held or the vGPU not yet visible
+ */
+void mvgpu_vgpu_init_cfg(struct mvgpu_vgpu *vgpu)
 {
 	const struct mvgpu_cfg_params params = {
 		.vendor = MVGPU_PCI_VENDOR_ID,
@@ -96,6 +110,30 @@ static void mvgpu_vgpu_init_cfg(struct mvgpu_vgpu *vgpu)
 	};
 
 	mvgpu_cfg_init(&vgpu->cfg, &params);
+}
+
+/* The vGPU's VRAM appears at GPU VA 0 of its context, chunk by chunk. */
+static int mvgpu_vgpu_map_vram(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	u64 chunk_size = pgpu->pool.chunk_size;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < vgpu->part.num_chunks; i++) {
+		ret = pgpu->ops->as_map_vram(pgpu->backend_priv,
+					     vgpu->part.context,
+					     (u64)i * chunk_size,
+					     (u64)vgpu->part.chunks[i] * chunk_size,
+					     chunk_size);
+		if (ret) {
+			pgpu->ops->as_unmap(pgpu->backend_priv,
+					    vgpu->part.context, 0,
+					    vgpu->bar2_size);
+			return ret;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -117,6 +155,9 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 	vgpu->bar2_size = type->req.vram_size;
 	INIT_LIST_HEAD(&vgpu->pgpu_link);
 	mutex_init(&vgpu->state_lock);
+	mutex_init(&vgpu->queue_lock);
+	mutex_init(&vgpu->dma_lock);
+	xa_init(&vgpu->pinned);
 
 	ret = mvgpu_vgpu_reserve(vgpu);
 	if (ret)
@@ -126,19 +167,29 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 	if (ret)
 		goto out_unreserve;
 
-	ret = mvgpu_vgpu_vram_clear(vgpu);
+	ret = mvgpu_vgpu_map_vram(vgpu);
 	if (ret)
 		goto out_destroy_context;
+
+	ret = mvgpu_vgpu_vram_clear(vgpu);
+	if (ret)
+		goto out_unmap_vram;
 
 	mvgpu_vgpu_init_cfg(vgpu);
 	mvgpu_regs_reset(vgpu);
 	return 0;
 
+out_unmap_vram:
+	pgpu->ops->as_unmap(pgpu->backend_priv, vgpu->part.context, 0,
+			    vgpu->bar2_size);
 out_destroy_context:
 	pgpu->ops->context_destroy(pgpu->backend_priv, vgpu->part.context);
 out_unreserve:
 	mvgpu_vgpu_unreserve(vgpu);
 out_destroy_lock:
+	xa_destroy(&vgpu->pinned);
+	mutex_destroy(&vgpu->dma_lock);
+	mutex_destroy(&vgpu->queue_lock);
 	mutex_destroy(&vgpu->state_lock);
 	return ret;
 }
@@ -154,11 +205,18 @@ void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu)
 {
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 
+	mvgpu_queues_stop(vgpu);
+	mvgpu_dma_release_all(vgpu, true);
 	mvgpu_irq_release(vgpu);
+	pgpu->ops->as_unmap(pgpu->backend_priv, vgpu->part.context, 0,
+			    vgpu->bar2_size);
 	if (mvgpu_vgpu_vram_clear(vgpu))
 		dev_err(pgpu->dev, "mvgpu: failed to zero VRAM of a destroyed vGPU\n");
 	pgpu->ops->context_destroy(pgpu->backend_priv, vgpu->part.context);
 	mvgpu_vgpu_unreserve(vgpu);
+	xa_destroy(&vgpu->pinned);
+	mutex_destroy(&vgpu->dma_lock);
+	mutex_destroy(&vgpu->queue_lock);
 	mutex_destroy(&vgpu->state_lock);
 }
 
@@ -234,13 +292,18 @@ int mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 offset, void *buf,
  * mvgpu_vgpu_reset() - bring a vGPU back to power-on state
  * @vgpu: the vGPU
  *
- * Registers and interrupt state return to their defaults (the reset
- * counter counts up), pending interrupts are dropped and VRAM is zeroed.
+ * Queues stop and forget their rings, guest pages pinned for the GPU are
+ * released, registers and interrupt state return to their defaults (the
+ * reset counter counts up), pending interrupts are dropped and VRAM is
+ * zeroed.
  * Configuration space is left alone, as after a function-level reset the
  * user restores it. Process context. Return: 0 or -errno.
  */
 int mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu)
 {
+	mvgpu_queues_stop(vgpu);
+	mvgpu_dma_release_all(vgpu, false);
+
 	mutex_lock(&vgpu->state_lock);
 	mvgpu_regs_reset(vgpu);
 	vgpu->regs.reset_count++;

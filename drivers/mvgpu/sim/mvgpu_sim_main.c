@@ -12,21 +12,26 @@
  * core through &struct mvgpu_backend_ops.
  *
  * Module parameters choose which devices become pGPUs ("claim"), and the
- * engines, queues, contexts and VRAM chunk size each one declares.
+ * engines, queues, contexts and VRAM chunk size each one declares, the
+ * engines' time slice and the native path's scratch memory. Each pGPU has
+ * one context and one queue more than it declares, kept for the native
+ * path (see mvgpu_sim_native.c).
  */
 
-#include <linux/bitmap.h>
+#include <linux/debugfs.h>
 #include <linux/io.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include <mvgpu/mvgpu_backend.h>
+
+#include "mvgpu_sim.h"
 
 #define MVGPU_SIM_VENDOR_ID	0x1af4	/* ivshmem */
 #define MVGPU_SIM_DEVICE_ID	0x1110
@@ -34,6 +39,7 @@
 #define MVGPU_SIM_MAX_CONTEXTS	1024
 #define MVGPU_SIM_MAX_QUEUES	1024
 #define MVGPU_SIM_MAX_ENGINES	64
+#define MVGPU_SIM_MAX_NATIVE_KB	SZ_1M
 
 static char *claim = "all";
 module_param(claim, charp, 0444);
@@ -58,28 +64,17 @@ module_param(chunk_kb, uint, 0444);
 MODULE_PARM_DESC(chunk_kb,
 		 "VRAM allocation chunk in KiB, a power of two >= page size (default 1024)");
 
-/**
- * struct mvgpu_sim_device - one simulated pGPU
- * @pdev: the PCI function
- * @vram: kernel mapping of VRAM (write-combined)
- * @vram_phys: bus address of VRAM (BAR2)
- * @vram_size: bytes of VRAM offered to the core
- * @pgpu: the core's handle
- * @ctx_lock: guards @ctx_used
- * @ctx_used: bitmap of live hardware contexts
- * @num_contexts: bits in @ctx_used
- */
-struct mvgpu_sim_device {
-	struct pci_dev *pdev;
-	void __iomem *vram;
-	resource_size_t vram_phys;
-	u64 vram_size;
-	struct mvgpu_pgpu *pgpu;
-	/* guards @ctx_used */
-	struct mutex ctx_lock;
-	unsigned long *ctx_used;
-	u32 num_contexts;
-};
+static unsigned int slice_us = 2000;
+module_param(slice_us, uint, 0444);
+MODULE_PARM_DESC(slice_us,
+		 "Longest time an engine runs one queue while others wait, in microseconds (100-100000, default 2000)");
+
+static unsigned int native_kb = 16384;
+module_param(native_kb, uint, 0444);
+MODULE_PARM_DESC(native_kb,
+		 "Scratch memory of the native (host) submission path in debugfs, in KiB (0 disables it; default 16384)");
+
+static struct dentry *mvgpu_sim_debugfs_root;
 
 static bool mvgpu_sim_range_ok(struct mvgpu_sim_device *sim, u64 offset,
 			       u64 len)
@@ -127,31 +122,126 @@ static int mvgpu_sim_vram_clear(void *priv, u64 offset, u64 len)
 	return 0;
 }
 
+static struct mvgpu_sim_context *mvgpu_sim_ctx(struct mvgpu_sim_device *sim,
+					       u32 ctx_id)
+{
+	/* The native context is beyond what the core may name. */
+	return ctx_id < sim->num_contexts ? &sim->contexts[ctx_id] : NULL;
+}
+
+static struct mvgpu_sim_queue *mvgpu_sim_hwq(struct mvgpu_sim_device *sim,
+					     u32 hwq)
+{
+	return hwq < sim->num_queues ? &sim->queues[hwq] : NULL;
+}
+
 static int mvgpu_sim_context_create(void *priv, u32 ctx_id)
 {
-	struct mvgpu_sim_device *sim = priv;
-	int ret = 0;
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
 
-	if (ctx_id >= sim->num_contexts)
-		return -EINVAL;
-	mutex_lock(&sim->ctx_lock);
-	if (test_bit(ctx_id, sim->ctx_used))
-		ret = -EBUSY;
-	else
-		__set_bit(ctx_id, sim->ctx_used);
-	mutex_unlock(&sim->ctx_lock);
-	return ret;
+	return ctx ? mvgpu_sim_as_create(ctx) : -EINVAL;
 }
 
 static void mvgpu_sim_context_destroy(void *priv, u32 ctx_id)
 {
 	struct mvgpu_sim_device *sim = priv;
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(sim, ctx_id);
+	u32 i;
 
-	if (ctx_id >= sim->num_contexts)
+	if (!ctx)
 		return;
-	mutex_lock(&sim->ctx_lock);
-	__clear_bit(ctx_id, sim->ctx_used);
-	mutex_unlock(&sim->ctx_lock);
+	/* The core disables a context's queues first; make sure of it. */
+	for (i = 0; i < sim->num_queues; i++) {
+		struct mvgpu_sim_queue *q = &sim->queues[i];
+		bool bound;
+
+		spin_lock(&sim->sched_lock);
+		bound = q->enabled && q->ctx == ctx;
+		spin_unlock(&sim->sched_lock);
+		if (bound) {
+			dev_warn(&sim->pdev->dev, "mvgpu_sim: context %u destroyed with queue %u enabled\n",
+				 ctx_id, i);
+			mvgpu_sim_queue_stop(q);
+		}
+	}
+	mvgpu_sim_as_destroy(ctx);
+}
+
+static int mvgpu_sim_as_map_vram_op(void *priv, u32 ctx_id, u64 gpu_va,
+				    u64 vram_offset, u64 size)
+{
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
+
+	return ctx ? mvgpu_sim_as_map_vram(ctx, gpu_va, vram_offset, size) :
+		     -EINVAL;
+}
+
+static int mvgpu_sim_as_map_page_op(void *priv, u32 ctx_id, u64 gpu_va,
+				    struct page *page)
+{
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
+
+	return ctx ? mvgpu_sim_as_map_page(ctx, gpu_va, page) : -EINVAL;
+}
+
+static void mvgpu_sim_as_unmap_op(void *priv, u32 ctx_id, u64 gpu_va,
+				  u64 size)
+{
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
+
+	if (ctx)
+		mvgpu_sim_as_unmap(ctx, gpu_va, size);
+}
+
+static int mvgpu_sim_queue_enable(void *priv, u32 hwq, u32 ctx_id,
+				  u64 ring_va, u32 ring_size)
+{
+	struct mvgpu_sim_device *sim = priv;
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(sim, ctx_id);
+	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(sim, hwq);
+	bool live;
+
+	if (!ctx || !q)
+		return -EINVAL;
+	/* Events need the core's handle: no work before registration ends. */
+	if (!mvgpu_sim_pgpu(sim))
+		return -EBUSY;
+	down_read(&ctx->lock);
+	live = ctx->live;
+	up_read(&ctx->lock);
+	if (!live)
+		return -EINVAL;
+	return mvgpu_sim_queue_start(q, ctx, ring_va, ring_size);
+}
+
+static void mvgpu_sim_queue_disable(void *priv, u32 hwq)
+{
+	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
+
+	if (q)
+		mvgpu_sim_queue_stop(q);
+}
+
+static void mvgpu_sim_queue_doorbell(void *priv, u32 hwq, u32 tail)
+{
+	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
+
+	if (q)
+		mvgpu_sim_queue_kick(q, tail);
+}
+
+static u32 mvgpu_sim_queue_head(void *priv, u32 hwq)
+{
+	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
+
+	return q ? READ_ONCE(q->head) : 0;
+}
+
+static bool mvgpu_sim_queue_busy(void *priv, u32 hwq)
+{
+	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
+
+	return q && READ_ONCE(q->busy);
 }
 
 static const struct mvgpu_backend_ops mvgpu_sim_ops = {
@@ -161,6 +251,14 @@ static const struct mvgpu_backend_ops mvgpu_sim_ops = {
 	.vram_clear = mvgpu_sim_vram_clear,
 	.context_create = mvgpu_sim_context_create,
 	.context_destroy = mvgpu_sim_context_destroy,
+	.as_map_vram = mvgpu_sim_as_map_vram_op,
+	.as_map_page = mvgpu_sim_as_map_page_op,
+	.as_unmap = mvgpu_sim_as_unmap_op,
+	.queue_enable = mvgpu_sim_queue_enable,
+	.queue_disable = mvgpu_sim_queue_disable,
+	.queue_doorbell = mvgpu_sim_queue_doorbell,
+	.queue_head = mvgpu_sim_queue_head,
+	.queue_busy = mvgpu_sim_queue_busy,
 };
 
 static bool mvgpu_sim_claimed(struct pci_dev *pdev)
@@ -186,9 +284,12 @@ static int mvgpu_sim_check_params(struct device *dev)
 	if (!engines || engines > MVGPU_SIM_MAX_ENGINES ||
 	    !queues || queues > MVGPU_SIM_MAX_QUEUES ||
 	    !contexts || contexts > MVGPU_SIM_MAX_CONTEXTS ||
-	    !is_power_of_2(chunk_kb) || (u64)chunk_kb * SZ_1K < PAGE_SIZE) {
-		dev_err(dev, "mvgpu_sim: invalid module parameters (engines=%u queues=%u contexts=%u chunk_kb=%u)\n",
-			engines, queues, contexts, chunk_kb);
+	    !is_power_of_2(chunk_kb) || (u64)chunk_kb * SZ_1K < PAGE_SIZE ||
+	    slice_us < 100 || slice_us > 100000 ||
+	    native_kb > MVGPU_SIM_MAX_NATIVE_KB) {
+		dev_err(dev, "mvgpu_sim: invalid module parameters (engines=%u queues=%u contexts=%u chunk_kb=%u slice_us=%u native_kb=%u)\n",
+			engines, queues, contexts, chunk_kb, slice_us,
+			native_kb);
 		return -EINVAL;
 	}
 	return 0;
@@ -220,10 +321,52 @@ static int mvgpu_sim_map_vram(struct mvgpu_sim_device *sim)
 	return 0;
 }
 
+/* Allocate and initialise contexts, queues and engines (one extra each). */
+static int mvgpu_sim_alloc_state(struct mvgpu_sim_device *sim)
+{
+	struct device *dev = &sim->pdev->dev;
+	u32 i;
+
+	sim->num_contexts = contexts;
+	sim->num_queues = queues;
+	sim->num_engines = engines;
+	sim->slice_ns = (u64)slice_us * NSEC_PER_USEC;
+	spin_lock_init(&sim->sched_lock);
+	INIT_LIST_HEAD(&sim->runnable);
+	init_waitqueue_head(&sim->engine_wq);
+	init_waitqueue_head(&sim->idle_wq);
+
+	sim->contexts = devm_kcalloc(dev, contexts + 1, sizeof(*sim->contexts),
+				     GFP_KERNEL);
+	sim->queues = devm_kcalloc(dev, queues + 1, sizeof(*sim->queues),
+				   GFP_KERNEL);
+	sim->engines = devm_kcalloc(dev, engines, sizeof(*sim->engines),
+				    GFP_KERNEL);
+	if (!sim->contexts || !sim->queues || !sim->engines)
+		return -ENOMEM;
+	for (i = 0; i <= contexts; i++)
+		mvgpu_sim_as_init(&sim->contexts[i], sim, i);
+	for (i = 0; i <= queues; i++) {
+		sim->queues[i].sim = sim;
+		sim->queues[i].id = i;
+		INIT_LIST_HEAD(&sim->queues[i].link);
+	}
+	return 0;
+}
+
+static void mvgpu_sim_destroy_contexts(struct mvgpu_sim_device *sim)
+{
+	u32 i;
+
+	for (i = 0; i < sim->num_contexts; i++)
+		mvgpu_sim_as_destroy(&sim->contexts[i]);
+}
+
 static int mvgpu_sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct mvgpu_pgpu_caps caps = {};
 	struct mvgpu_sim_device *sim;
+	struct mvgpu_pgpu *pgpu;
 	int ret;
 
 	if (!mvgpu_sim_claimed(pdev))
@@ -236,11 +379,9 @@ static int mvgpu_sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!sim)
 		return -ENOMEM;
 	sim->pdev = pdev;
-	sim->num_contexts = contexts;
-	mutex_init(&sim->ctx_lock);
-	sim->ctx_used = devm_bitmap_zalloc(&pdev->dev, contexts, GFP_KERNEL);
-	if (!sim->ctx_used)
-		return -ENOMEM;
+	ret = mvgpu_sim_alloc_state(sim);
+	if (ret)
+		return ret;
 
 	ret = pcim_enable_device(pdev);
 	if (ret)
@@ -249,25 +390,47 @@ static int mvgpu_sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 
+	ret = mvgpu_sim_native_init(sim, native_kb);
+	if (ret)
+		return ret;
+	ret = mvgpu_sim_engines_start(sim);
+	if (ret)
+		goto out_native_fini;
+	mvgpu_sim_debugfs_init(sim, mvgpu_sim_debugfs_root);
+
 	caps.vram_size = sim->vram_size;
 	caps.vram_chunk_size = (u64)chunk_kb * SZ_1K;
 	caps.num_engines = engines;
 	caps.num_queues = queues;
 	caps.num_contexts = contexts;
-	sim->pgpu = mvgpu_pgpu_register(&pdev->dev, &mvgpu_sim_ops, &caps, sim);
-	if (IS_ERR(sim->pgpu))
-		return PTR_ERR(sim->pgpu);
-
+	pgpu = mvgpu_pgpu_register(&pdev->dev, &mvgpu_sim_ops, &caps, sim);
+	if (IS_ERR(pgpu)) {
+		ret = PTR_ERR(pgpu);
+		goto out_remove_debugfs;
+	}
+	/* Pairs with the acquires of queue_enable and the event paths. */
+	smp_store_release(&sim->pgpu, pgpu);
 	pci_set_drvdata(pdev, sim);
 	return 0;
+
+out_remove_debugfs:
+	mvgpu_sim_debugfs_fini(sim);
+	mvgpu_sim_engines_stop(sim);
+out_native_fini:
+	mvgpu_sim_native_fini(sim);
+	return ret;
 }
 
 static void mvgpu_sim_remove(struct pci_dev *pdev)
 {
 	struct mvgpu_sim_device *sim = pci_get_drvdata(pdev);
 
+	/* The core disables every vGPU queue and destroys their contexts. */
 	mvgpu_pgpu_unregister(sim->pgpu);
-	mutex_destroy(&sim->ctx_lock);
+	mvgpu_sim_debugfs_fini(sim);
+	mvgpu_sim_engines_stop(sim);
+	mvgpu_sim_native_fini(sim);
+	mvgpu_sim_destroy_contexts(sim);
 }
 
 static const struct pci_device_id mvgpu_sim_ids[] = {
@@ -281,7 +444,25 @@ static struct pci_driver mvgpu_sim_driver = {
 	.probe = mvgpu_sim_probe,
 	.remove = mvgpu_sim_remove,
 };
-module_pci_driver(mvgpu_sim_driver);
+
+static int __init mvgpu_sim_init(void)
+{
+	int ret;
+
+	mvgpu_sim_debugfs_root = debugfs_create_dir("mvgpu_sim", NULL);
+	ret = pci_register_driver(&mvgpu_sim_driver);
+	if (ret)
+		debugfs_remove_recursive(mvgpu_sim_debugfs_root);
+	return ret;
+}
+module_init(mvgpu_sim_init);
+
+static void __exit mvgpu_sim_exit(void)
+{
+	pci_unregister_driver(&mvgpu_sim_driver);
+	debugfs_remove_recursive(mvgpu_sim_debugfs_root);
+}
+module_exit(mvgpu_sim_exit);
 
 MODULE_DESCRIPTION("mvgpu simulated physical GPU backend");
 MODULE_LICENSE("GPL");

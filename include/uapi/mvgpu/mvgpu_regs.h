@@ -25,7 +25,7 @@
 
 /* ABI version register layout: major in bits 31:16, minor in bits 15:0. */
 #define MVGPU_ABI_MAJOR			1
-#define MVGPU_ABI_MINOR			0
+#define MVGPU_ABI_MINOR			1
 #define MVGPU_ABI_VERSION		((MVGPU_ABI_MAJOR << 16) | MVGPU_ABI_MINOR)
 
 /* Identification block (read-only unless noted). */
@@ -40,6 +40,7 @@
 #define   MVGPU_CAP_INTX		(1u << 0)
 #define   MVGPU_CAP_MSI			(1u << 1)
 #define   MVGPU_CAP_RESET		(1u << 2)
+#define   MVGPU_CAP_QUEUES		(1u << 3)	/* queue blocks, command packets */
 #define MVGPU_REG_SCRATCH		0x001c	/* read/write, reset to 0 */
 
 /* Control block. */
@@ -54,6 +55,44 @@
 #define MVGPU_REG_INT_MASK		0x0104	/* 1 = source enabled */
 #define MVGPU_REG_INT_RAISE		0x0108	/* write 1s: set status bits */
 #define   MVGPU_INT_SOFTWARE		(1u << 0)
-#define   MVGPU_INT_ALL			(MVGPU_INT_SOFTWARE)
+#define   MVGPU_INT_FENCE		(1u << 1)	/* an IRQ fence completed */
+#define   MVGPU_INT_ERROR		(1u << 2)	/* a queue stopped on error */
+#define   MVGPU_INT_ALL			(MVGPU_INT_SOFTWARE | MVGPU_INT_FENCE | \
+					 MVGPU_INT_ERROR)
+
+/* Error block: the first error since it was last cleared. */
+#define MVGPU_REG_ERROR_REASON		0x0110	/* MVGPU_ERR_*; write clears */
+#define MVGPU_REG_ERROR_QUEUE		0x0114	/* vGPU queue index */
+#define MVGPU_REG_ERROR_ADDR_LO		0x0118	/* faulting GPU VA, or 0 */
+#define MVGPU_REG_ERROR_ADDR_HI		0x011c
+/* Queues whose IRQ fence completed: bit q for queue q, write 1 to clear. */
+#define MVGPU_REG_FENCE_PENDING_LO	0x0120	/* queues 0-31 */
+#define MVGPU_REG_FENCE_PENDING_HI	0x0124	/* queues 32-63 */
+
+/* Queue blocks: queue q at MVGPU_REG_QUEUE(q) + register. */
+#define MVGPU_MAX_QUEUES		64
+#define MVGPU_REG_QUEUE_BASE		0x1000
+#define MVGPU_REG_QUEUE_STRIDE		0x40
+#define MVGPU_REG_QUEUE(q)		(MVGPU_REG_QUEUE_BASE + \
+					 (q) * MVGPU_REG_QUEUE_STRIDE)
+#define MVGPU_Q_RING_BASE_LO		0x00	/* 4 KiB aligned GPU VA */
+#define MVGPU_Q_RING_BASE_HI		0x04
+#define MVGPU_Q_RING_SIZE		0x08	/* power of 2, 4 KiB - 1 MiB */
+#define MVGPU_Q_HEAD			0x0c	/* read-only byte offset */
+#define MVGPU_Q_TAIL			0x10	/* doorbell: byte offset */
+#define MVGPU_Q_CONTROL			0x14
+#define   MVGPU_Q_CONTROL_ENABLE	(1u << 0)
+#define   MVGPU_Q_CONTROL_RESET		(1u << 1)	/* self-clearing */
+#define MVGPU_Q_STATUS			0x18	/* read-only */
+#define   MVGPU_Q_STATUS_ENABLED	(1u << 0)
+#define   MVGPU_Q_STATUS_BUSY		(1u << 1)
+#define   MVGPU_Q_STATUS_ERROR		(1u << 2)
+#define MVGPU_Q_ERROR			0x1c	/* MVGPU_ERR_* of this queue */
+#define MVGPU_Q_FENCE_LO		0x20	/* last value of a FENCE */
+#define MVGPU_Q_FENCE_HI		0x24
+#define MVGPU_Q_FAULT_ADDR_LO		0x28
+#define MVGPU_Q_FAULT_ADDR_HI		0x2c
+#define MVGPU_RING_SIZE_MIN		0x1000
+#define MVGPU_RING_SIZE_MAX		0x100000
 
 #endif /* _UAPI_MVGPU_REGS_H_ */
