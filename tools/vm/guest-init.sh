@@ -9,6 +9,7 @@
 #
 # Arg: the run directory holding "config" (written by tools/vm/run).
 
+# shellcheck disable=SC2154 # vm_* come from the run's config file
 set -uo pipefail
 
 run_dir=${1:?run directory}
@@ -26,12 +27,20 @@ export MVGPU_MODULES_DIR=$vm_repo/build/modules/$vm_kver
 
 finish() {
 	local rc=$1
+	# An interactive session hangs up ttyS1 when it ends: open it anew.
+	exec </dev/null >/dev/ttyS1 2>&1
 	# The whole ring buffer, for the host's log check.
-	dmesg --color=never >/dev/ttyS2 2>&1
 	stty -F /dev/ttyS2 -onlcr 2>/dev/null
-	printf 'MVGPU-VM-EXIT-%s %d\n' "$vm_token" "$rc"
-	# GNU stty applies settings with TCSADRAIN: returns once sent.
+	dmesg --color=never >/dev/ttyS2 2>&1
+	# Interactive: keep the marker off the terminal, in the log dump.
+	if [[ $vm_interactive == 1 ]]; then
+		printf 'MVGPU-VM-EXIT-%s %d\n' "$vm_token" "$rc" >/dev/ttyS2
+	else
+		printf 'MVGPU-VM-EXIT-%s %d\n' "$vm_token" "$rc"
+	fi
+	# GNU stty applies settings with TCSADRAIN: returns once all is sent.
 	stty -F /dev/ttyS1 -onlcr 2>/dev/null
+	stty -F /dev/ttyS2 -onlcr 2>/dev/null
 	exit 0
 }
 
@@ -41,7 +50,13 @@ setup_failed() {
 }
 
 # From here on, warnings reach the console log as they happen.
-echo "gi: start" >/dev/kmsg; dmesg -n 7 2>/dev/null
+dmesg -n 7 2>/dev/null
+
+# configfs is a module in Debian's kernels; mount it for whoever wants it.
+if ! mountpoint -q /sys/kernel/config; then
+	modprobe -q -d "$vm_kernel_root" configfs 2>/dev/null
+	mount -t configfs configfs /sys/kernel/config 2>/dev/null
+fi
 
 if [[ $vm_interactive == 1 ]]; then
 	stty sane rows "${vm_rows:-24}" cols "${vm_cols:-80}" 2>/dev/null
@@ -61,7 +76,7 @@ if [[ $vm_load_mvgpu == 1 ]]; then
 		setup_failed "insmod $MVGPU_MODULES_DIR/mvgpu_sim.ko failed"
 fi
 
-echo "gi: modules done" >/dev/kmsg; cd "$vm_repo" || setup_failed "cannot cd to $vm_repo"
+cd "$vm_repo" || setup_failed "cannot cd to $vm_repo"
 
 if [[ $vm_interactive == 1 ]]; then
 	# A session of its own with ttyS1 as controlling terminal: job

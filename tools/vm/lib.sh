@@ -19,6 +19,7 @@ MVGPU_KERNEL_SERIES=(6.1 6.12)
 # in load order. Dependencies are added from modules.dep; built-in ones
 # are skipped; "?" marks those that some kernels fold into another
 # (6.12 has fscache inside netfs).
+# shellcheck disable=SC2034 # used by tools/vm/run
 MVGPU_9P_MODULES=(virtio_ring virtio ?virtio_pci_legacy_dev
 	?virtio_pci_modern_dev virtio_pci 9pnet 9pnet_virtio ?netfs ?fscache 9p)
 
@@ -45,7 +46,21 @@ mvgpu_check_series() {
 
 # Print "VERSION KVER" for every linux-image-amd64 apt knows, where KVER is
 # the kernel version of the linux-image-KVER package it depends on.
+# Cached per process; mvgpu_kernel_forget() drops it after an apt-get update.
+MVGPU_KERNEL_CANDIDATES=
 mvgpu_kernel_candidates() {
+	if [[ -z $MVGPU_KERNEL_CANDIDATES ]]; then
+		MVGPU_KERNEL_CANDIDATES=$(mvgpu_kernel_candidates_apt)
+	fi
+	[[ -n $MVGPU_KERNEL_CANDIDATES ]] && printf '%s\n' "$MVGPU_KERNEL_CANDIDATES"
+	return 0
+}
+
+mvgpu_kernel_forget() {
+	MVGPU_KERNEL_CANDIDATES=
+}
+
+mvgpu_kernel_candidates_apt() {
 	LC_ALL=C apt-cache show linux-image-amd64 2>/dev/null | awk '
 		/^Version: / { ver = $2 }
 		/^Depends: / {
@@ -67,7 +82,7 @@ mvgpu_kernel_resolve() {
 			best_ver=$ver
 			best_kver=$kver
 		fi
-	done < <(mvgpu_kernel_candidates)
+	done <<<"$(mvgpu_kernel_candidates)"
 	[[ -n $best_kver ]] && printf '%s\n' "$best_kver"
 	return 0
 }
@@ -172,6 +187,7 @@ mvgpu_pack_cpio() {
 # Returns the exit status of the command in the guest, 124 on timeout,
 # 125 if the guest did not report a status, 126 if the command passed but
 # the kernel log shows a problem.
+# shellcheck disable=SC2154 # vm_* are set by the caller
 mvgpu_vm_launch() {
 	local qemu rc qemu_rc marker log allow
 	local -a cmd check_args=()
@@ -194,7 +210,11 @@ mvgpu_vm_launch() {
 	marker="MVGPU-VM-EXIT-$vm_token"
 	set +e
 	if [[ $vm_interactive == 1 ]]; then
-		"${cmd[@]}"
+		# QEMU must stay in the terminal's foreground process group
+		# to set it to raw mode.
+		cmd[0]="timeout --foreground"
+		# shellcheck disable=SC2086 # split "timeout --foreground"
+		${cmd[0]} "${cmd[@]:1}"
 		qemu_rc=$?
 	else
 		"${cmd[@]}" </dev/null | sed -u -e 's/\r//g' -e "/^$marker /d"
@@ -202,8 +222,11 @@ mvgpu_vm_launch() {
 	fi
 	set -e
 
-	rc=$(tr -d '\r' <"$vm_logdir/output.log" 2>/dev/null |
+	rc=$(cat "$vm_logdir/output.log" "$vm_logdir/dmesg.log" 2>/dev/null | tr -d '\r' |
 		sed -n "s/^$marker \([0-9][0-9]*\)\$/\1/p" | tail -n1)
+	if [[ -n $rc && $rc -ne 0 ]]; then
+		mvgpu_note "$vm_label: command exited with status $rc"
+	fi
 	if [[ -z $rc ]]; then
 		if [[ $qemu_rc -eq 124 || $qemu_rc -eq 137 ]]; then
 			mvgpu_note "$vm_label: timed out after $((vm_timeout + vm_slack)) s, VM killed"
@@ -225,22 +248,30 @@ mvgpu_vm_launch() {
 	for allow in "${vm_log_allow[@]}"; do
 		check_args+=(--allow "$allow")
 	done
-	if ! "$MVGPU_VM_LIB_DIR/check-kernel-log" "${check_args[@]}" "$log"; then
+	if ! "$MVGPU_VM_LIB_DIR/check-kernel-log" "${check_args[@]}" --label "$vm_label" "$log"; then
 		mvgpu_note "$vm_label: the guest kernel log shows a problem (see above)"
 		[[ $rc -eq 0 ]] && rc=126
 	fi
 	if [[ $rc -ne 0 ]]; then
-		{
-			echo "----- $vm_label: guest kernel log (last 200 lines) -----"
-			if [[ -s $vm_logdir/dmesg.log ]]; then
-				tr -d '\r' <"$vm_logdir/dmesg.log" | tail -n 200
-			else
-				tr -d '\r' <"$vm_logdir/console.log" 2>/dev/null | tail -n 200
-			fi
-			echo "----- $vm_label: end of guest kernel log (exit status $rc) -----"
-		} >&2
+		mvgpu_print_kernel_log "$vm_logdir" "$vm_label" "$rc" >&2
 	fi
 	return "$rc"
+}
+
+# Print the tail of a guest's kernel log: the dump if the guest made one,
+# else the console. Boot messages before /init are left out when the
+# guest got that far (they are in the full log).
+# Args: LOGDIR LABEL STATUS
+mvgpu_print_kernel_log() {
+	local dir=$1 label=$2 rc=$3 src
+	src=$dir/dmesg.log
+	[[ -s $src ]] || src=$dir/console.log
+	echo "----- $label: guest kernel log (last 200 lines from /init on) -----"
+	tr -d '\r' <"$src" 2>/dev/null | grep -v '^MVGPU-VM-EXIT-' |
+		awk '{ line[NR] = $0 } /Run \/init as init process/ { start = NR }
+			END { for (i = start ? start : 1; i <= NR; i++) print line[i] }' |
+		tail -n 200
+	echo "----- $label: end of guest kernel log (exit status $rc) -----"
 }
 
 # A random token that keeps our marker lines apart from anything the
