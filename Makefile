@@ -3,7 +3,17 @@
 # mvgpu top-level Makefile.
 #
 #   make [KDIR=...]     build mvgpu.ko and mvgpu_sim.ko against KDIR
-#   make install        install the modules for KDIR's kernel (root)
+#   make install        install the modules for KDIR's kernel, the
+#                       modprobe.d/modules-load.d/udev files and
+#                       mvgpu-smi (root; DESTDIR=, PREFIX=, MOK_KEY=
+#                       and MOK_CERT= to sign)
+#   make uninstall      remove what "make install" put in place
+#   make dkms-install   register with DKMS and build for DKMS_KERNELS
+#                       (default: the running kernel) and later kernels
+#   make dkms-uninstall remove the DKMS registration and its modules
+#   make tools          build the host tools (build/tools/mvgpu-smi)
+#   make deb            Debian packages mvgpu-dkms and mvgpu-tools in
+#                       build/deb/ (needs debhelper, dh-dkms; lintian)
 #   make deps           install every Debian package build and tests need
 #   make modules-vm     build the modules for both test kernels (6.1, 6.12)
 #   make lint           W=1 -Werror, sparse (C=2), checkpatch --strict,
@@ -23,11 +33,21 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSCRIPTS := $(BUILD)/kscripts
 # Extra arguments for kbuild, e.g. C=2 or W=1.
 KBUILD_ARGS ?= W=1 CONFIG_MVGPU_WERROR=y
+# The project's version lives in dkms.conf.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(SRC)/dkms.conf)
+PREFIX ?= /usr/local
+UDEV_RULES_DIR ?= /etc/udev/rules.d
+DKMS_KERNELS ?= $(shell uname -r)
+TOOLS_OUT := $(BUILD)/tools
+TOOLS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+# Packagers add their hardening flags here.
+TOOLS_EXTRA_CFLAGS ?=
+TOOLS_LDFLAGS ?=
 
 C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h')
 
 .PHONY: all modules modules-vm install deps lint unit check demo clean \
-	vm-tests nested-tests kscripts
+	vm-tests nested-tests kscripts uninstall dkms-install dkms-uninstall tools deb
 
 all: modules
 
@@ -47,9 +67,36 @@ modules-vm:
 		$(MAKE) --no-print-directory modules KDIR=$$kdir || exit 1; \
 	done
 
-install: modules
-	$(MAKE) -C $(KDIR) M=$(MODOUT) INSTALL_MOD_DIR=extra modules_install
-	depmod -a $(KVER)
+# kbuild's own signing and compression are off: it can only sign with the
+# kernel's build key, which distribution headers do not have.
+INSTALL_FILES = $(SRC)/packaging/install-files --kdir $(KDIR) --kver $(KVER) \
+	--destdir "$(DESTDIR)" --prefix $(PREFIX) --udev-rules-dir $(UDEV_RULES_DIR)
+
+install: modules tools
+	$(MAKE) -C $(KDIR) M=$(MODOUT) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra CONFIG_MODULE_SIG_ALL= \
+		CONFIG_MODULE_COMPRESS_ALL= modules_install
+	$(INSTALL_FILES) install --smi $(TOOLS_OUT)/mvgpu-smi \
+		$(if $(MOK_KEY),--mok-key $(MOK_KEY) --mok-cert $(MOK_CERT))
+
+uninstall:
+	@test -n "$(KVER)" || { echo "mvgpu: no kernel headers at KDIR=$(KDIR)" >&2; exit 1; }
+	$(INSTALL_FILES) uninstall
+
+dkms-install:
+	$(SRC)/packaging/dkms-setup install $(VERSION) $(DKMS_KERNELS)
+
+dkms-uninstall:
+	$(SRC)/packaging/dkms-setup uninstall $(VERSION)
+
+deb:
+	$(SRC)/packaging/build-deb $(VERSION)
+
+tools: $(TOOLS_OUT)/mvgpu-smi
+
+$(TOOLS_OUT)/mvgpu-smi: $(SRC)/tools/mvgpu-smi/mvgpu-smi.c
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) $(TOOLS_EXTRA_CFLAGS) -o $@ $< $(TOOLS_LDFLAGS)
 
 deps:
 	@$(SRC)/tools/deps

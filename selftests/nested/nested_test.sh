@@ -37,7 +37,7 @@ if [ ! -x "$probe" ]; then
 	echo "# $probe missing: run 'make -C selftests/nested' on the host" >&2
 	exit 1
 fi
-pgpu=$(ls /sys/class/mdev_bus | head -1)
+pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
 tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
 uuid=$(cat /proc/sys/kernel/random/uuid)
 vram=$(sed -n 's/.*vram_bytes=\([0-9]*\).*/\1/p' "$tdir/description")
