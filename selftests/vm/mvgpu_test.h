@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +38,60 @@ static const char *const type_names[NUM_TYPES] = {
 };
 
 static const unsigned int type_divisors[NUM_TYPES] = { 1, 2, 4, 8, 16 };
+
+/*
+ * TEST_F() that honours SKIP() in FIXTURE_SETUP(): the harness of Linux 6.1
+ * runs the test body after a setup that skipped. Teardown still runs.
+ */
+#define __TEST_S(fixture, name, tmout)					\
+	static void fixture##_##name##_body(				\
+		struct __test_metadata *_metadata,			\
+		FIXTURE_DATA(fixture) *self,				\
+		const FIXTURE_VARIANT(fixture) *variant);		\
+	TEST_F_TIMEOUT(fixture, name, tmout)				\
+	{								\
+		if (!_metadata->skip)					\
+			fixture##_##name##_body(_metadata, self, variant); \
+	}								\
+	static void fixture##_##name##_body(				\
+		struct __test_metadata __attribute__((unused)) *_metadata, \
+		FIXTURE_DATA(fixture) __attribute__((unused)) *self,	\
+		const FIXTURE_VARIANT(fixture)				\
+			__attribute__((unused)) *variant)
+#define TEST_S(fixture, name) __TEST_S(fixture, name, TEST_TIMEOUT_DEFAULT)
+#define TEST_S_TIMEOUT(fixture, name, tmout) __TEST_S(fixture, name, tmout)
+
+/*
+ * A test that crashes (SIGSEGV, SIGBUS) would leave its vGPUs behind, as
+ * its teardown never runs, and make the next tests fail for want of an
+ * empty pGPU. catch_crashes() in FIXTURE_SETUP() turns such a crash into a
+ * test failure that still runs FIXTURE_TEARDOWN(): the handler jumps back
+ * into the harness as a failed ASSERT does.
+ */
+static struct __test_metadata *crash_metadata;
+
+static inline void crash_handler(int sig)
+{
+	static const char msg[] = "# caught a fatal signal: test failed\n";
+	struct __test_metadata *md = crash_metadata;
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0 || !md)
+		_exit(128 + sig);
+	crash_metadata = NULL;	/* a second crash ends the process */
+	md->passed = 0;
+	md->trigger = 0;
+	longjmp(md->env, 1);
+}
+
+static inline void catch_crashes(struct __test_metadata *md)
+{
+	struct sigaction sa = { .sa_handler = crash_handler,
+				.sa_flags = SA_NODEFER };
+
+	crash_metadata = md;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}
 
 /* Properties of one pGPU, from /sys/class/mdev_bus/<pgpu>/mvgpu/. */
 struct pgpu_info {
@@ -68,6 +124,22 @@ struct vgpu_list {
 	char uuid[MAX_TRACKED][MVGPU_UUID_LEN + 1];
 };
 
+/* Copy a string; -ENAMETOOLONG (and a truncated copy) if it does not fit. */
+static inline int copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!len)
+		return -ENAMETOOLONG;
+	if (n >= len) {
+		memcpy(dst, src, len - 1);
+		dst[len - 1] = '\0';
+		return -ENAMETOOLONG;
+	}
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
 static inline int type_index(const char *type)
 {
 	for (int i = 0; i < NUM_TYPES; i++)
@@ -85,6 +157,16 @@ static inline struct type_req type_req_of(const struct pgpu_info *pg, int t)
 	r.queues = pg->queues_total / div;
 	r.exists = r.vram >= pg->vram_chunk && pg->queues_total >= div;
 	return r;
+}
+
+/* The smallest type the pGPU offers (types exist from "full" down). */
+static inline int smallest_type(const struct pgpu_info *pg)
+{
+	int t = 0;
+
+	while (t + 1 < NUM_TYPES && type_req_of(pg, t + 1).exists)
+		t++;
+	return t;
 }
 
 static inline uint64_t min_u64(uint64_t a, uint64_t b)
@@ -175,8 +257,7 @@ static inline int pgpu_driver(const char *pgpu, char *drv, size_t len)
 		return -errno;
 	target[n] = '\0';
 	base = strrchr(target, '/');
-	snprintf(drv, len, "%s", base ? base + 1 : target);
-	return 0;
+	return copy_str(drv, len, base ? base + 1 : target);
 }
 
 /* Names of the pGPUs driven by mvgpu_sim, sorted; returns how many. */
@@ -205,8 +286,9 @@ static inline int pgpu_load(const char *name, struct pgpu_info *pg)
 	int ret;
 
 	memset(pg, 0, sizeof(*pg));
-	snprintf(pg->name, sizeof(pg->name), "%s", name);
-	ret = pgpu_attr(name, "vram_total_bytes", &pg->vram_total);
+	ret = copy_str(pg->name, sizeof(pg->name), name);
+	if (!ret)
+		ret = pgpu_attr(name, "vram_total_bytes", &pg->vram_total);
 	if (!ret)
 		ret = pgpu_attr(name, "vram_chunk_bytes", &pg->vram_chunk);
 	if (!ret)
@@ -334,7 +416,8 @@ static inline int vgpus_remove(struct vgpu_list *l, const char *uuid)
 	char copy[MVGPU_UUID_LEN + 1];
 	int ret;
 
-	snprintf(copy, sizeof(copy), "%s", uuid);
+	if (copy_str(copy, sizeof(copy), uuid))
+		return -EINVAL;
 	ret = mvgpu_vgpu_remove(copy);
 	if (!ret || !mdev_exists(copy))
 		vgpus_forget(l, copy);

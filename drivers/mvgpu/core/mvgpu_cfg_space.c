@@ -132,7 +132,8 @@ static u64 cfg_bar_addr_mask(u64 size)
 void mvgpu_cfg_init(struct mvgpu_cfg_space *cfg,
 		    const struct mvgpu_cfg_params *params)
 {
-	u8 *msi = &cfg->data[MVGPU_CFG_MSI_OFFSET];
+	const unsigned int msi_off = MVGPU_CFG_MSI_OFFSET;
+	u8 *msi = &cfg->data[msi_off];
 	u64 bar2_mask = cfg_bar_addr_mask(params->bar2_size);
 	u32 bar0_mask = cfg_bar_addr_mask(params->bar0_size);
 
@@ -170,12 +171,12 @@ void mvgpu_cfg_init(struct mvgpu_cfg_space *cfg,
 	/* MSI: last capability, Multiple Message Capable/Enable fixed at 0. */
 	msi[0] = CFG_CAP_ID_MSI;
 	msi[1] = 0;
-	cfg_reg16(cfg, MVGPU_CFG_MSI_OFFSET + CFG_MSI_FLAGS, CFG_MSI_FLAGS_64BIT,
+	cfg_reg16(cfg, msi_off + CFG_MSI_FLAGS, CFG_MSI_FLAGS_64BIT,
 		  CFG_MSI_FLAGS_ENABLE, 0);
-	cfg_reg32(cfg, MVGPU_CFG_MSI_OFFSET + CFG_MSI_ADDRESS_LO, 0, 0xfffffffc);
-	cfg_reg32(cfg, MVGPU_CFG_MSI_OFFSET + CFG_MSI_ADDRESS_HI, 0, 0xffffffff);
+	cfg_reg32(cfg, msi_off + CFG_MSI_ADDRESS_LO, 0, 0xfffffffc);
+	cfg_reg32(cfg, msi_off + CFG_MSI_ADDRESS_HI, 0, 0xffffffff);
 	/* 16-bit message data; the 2 bytes above it are reserved. */
-	cfg_reg16(cfg, MVGPU_CFG_MSI_OFFSET + CFG_MSI_DATA_64, 0, 0xffff, 0);
+	cfg_reg16(cfg, msi_off + CFG_MSI_DATA_64, 0, 0xffff, 0);
 }
 
 static int cfg_check_range(u32 offset, u32 len)

@@ -145,6 +145,7 @@ extern struct mdev_driver mvgpu_mdev_driver;
 
 /* mvgpu_vgpu.c */
 int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type);
+void mvgpu_vgpu_init_cfg(struct mvgpu_vgpu *vgpu);
 void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu);
 int mvgpu_vgpu_vram_clear(struct mvgpu_vgpu *vgpu);
 int mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 offset, void *buf,

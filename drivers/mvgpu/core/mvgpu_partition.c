@@ -281,10 +281,13 @@ void mvgpu_partition_release(struct mvgpu_partition_pool *pool,
  * @part: the vGPU's partition
  * @offset: byte offset in the vGPU's VRAM, below its size
  * @vram_offset: set to the matching byte offset in the pGPU's VRAM
- * @contiguous: set to the number of bytes from @vram_offset on that are
- *	physically contiguous and belong to @part (at least up to the end of
- *	the chunk, further if the following chunks happen to be adjacent); may
- *	be NULL
+ * @contiguous: set to the number of bytes from @vram_offset to the end of
+ *	its chunk; may be NULL
+ *
+ * Only a chunk is guaranteed to be physically contiguous (see &struct
+ * mvgpu_pgpu_caps), so @contiguous never reaches into the next chunk, even
+ * if that happens to follow in VRAM: callers may hand the whole run to
+ * &mvgpu_backend_ops.vram_pfn based I/O mapping.
  *
  * Return: 0, or -EINVAL if @offset is outside the vGPU's VRAM or @part does
  * not belong to an initialised pool.
@@ -309,18 +312,8 @@ int mvgpu_partition_translate(const struct mvgpu_partition_pool *pool,
 
 	in_chunk = offset & (pool->chunk_size - 1);
 	*vram_offset = ((u64)chunk << shift) + in_chunk;
-	if (contiguous) {
-		u64 len = pool->chunk_size - in_chunk;
-
-		/* Fits: the sum is at most num_chunks * chunk_size. */
-		while (idx + 1 < part->num_chunks &&
-		       part->chunks[idx + 1] < pool->num_chunks &&
-		       part->chunks[idx + 1] == part->chunks[idx] + 1) {
-			len += pool->chunk_size;
-			idx++;
-		}
-		*contiguous = len;
-	}
+	if (contiguous)
+		*contiguous = pool->chunk_size - in_chunk;
 	return 0;
 }
 

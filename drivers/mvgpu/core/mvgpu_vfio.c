@@ -554,6 +554,10 @@ static void mvgpu_vfio_close_device(struct vfio_device *vdev)
 	mvgpu_irq_release(vgpu);
 	if (mvgpu_vgpu_reset(vgpu))
 		dev_err(vgpu->pgpu->dev, "mvgpu: reset on close failed\n");
+	/* A reset leaves config space to its user; a new user gets it fresh. */
+	mutex_lock(&vgpu->state_lock);
+	mvgpu_vgpu_init_cfg(vgpu);
+	mutex_unlock(&vgpu->state_lock);
 }
 
 static void mvgpu_vfio_request(struct vfio_device *vdev, unsigned int count)

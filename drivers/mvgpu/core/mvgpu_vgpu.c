@@ -82,7 +82,11 @@ static void mvgpu_vgpu_unreserve(struct mvgpu_vgpu *vgpu)
 	mutex_unlock(&pgpu->lock);
 }
 
-static void mvgpu_vgpu_init_cfg(struct mvgpu_vgpu *vgpu)
+/**
+ * mvgpu_vgpu_init_cfg() - put config space in its power-on state
+ * @vgpu: the vGPU; &mvgpu_vgpu.state_lock held or the vGPU not yet visible
+ */
+void mvgpu_vgpu_init_cfg(struct mvgpu_vgpu *vgpu)
 {
 	const struct mvgpu_cfg_params params = {
 		.vendor = MVGPU_PCI_VENDOR_ID,
