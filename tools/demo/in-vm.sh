@@ -78,7 +78,7 @@ say "attaching quarter vGPU $b to a nested guest (QEMU -device vfio-pci,sysfsdev
 echo "this boots a guest inside the test VM under TCG; it takes about a minute"
 tools/vm/run-l2 --timeout 900 --file "$repo/build/l2/mvgpu-probe:/bin/mvgpu-probe" \
 	--qemu-arg -device --qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$b" \
-	-- 'echo "guest kernel: $(uname -r)"; mvgpu-probe' | sed 's/^/  guest| /'
+	-- "echo \"guest kernel: \$(uname -r)\"; mvgpu-probe" | sed 's/^/  guest| /'
 
 say "status"
 status_table

@@ -1,0 +1,228 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# libvirt against mvgpu, in the VM test bed, TAP: libvirtd (with its
+# nodedev and QEMU drivers) lists the pGPUs as mdev_types-capable PCI
+# devices with our types, creates and destroys vGPUs from node device XML
+# (transient, and persistent through mdevctl), and validates a domain with
+# an mdev hostdev. systemd-udevd runs too: libvirt learns of new devices
+# from its events.
+#
+#   tools/vm/run -- selftests/ecosystem/libvirt_test.sh
+
+set -u
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=selftests/ecosystem/lib.sh
+source "$repo/selftests/ecosystem/lib.sh"
+
+echo "TAP version 13"
+eco_vm_init
+if ! command -v libvirtd >/dev/null || ! command -v virsh >/dev/null; then
+	echo "Bail out! libvirtd or virsh missing (make deps: libvirt-daemon libvirt-clients)"
+	exit 1
+fi
+mapfile -t pgpus < <(eco_pgpus)
+if [[ ${#pgpus[@]} -lt 2 ]]; then
+	echo "Bail out! needs two pGPUs, found ${#pgpus[@]}"
+	exit 1
+fi
+p0=${pgpus[0]}
+work=$(mktemp -d /tmp/libvirt-test.XXXXXX)
+virsh=(virsh -c qemu:///system)
+libvirtd_pid=''
+
+cleanup() {
+	"${virsh[@]}" undefine mvgpu-test >/dev/null 2>&1
+	if [[ -n $libvirtd_pid ]]; then
+		kill "$libvirtd_pid" 2>/dev/null
+		wait "$libvirtd_pid" 2>/dev/null
+	fi
+	eco_stop_udevd
+	mdevctl list --defined 2>/dev/null | awk '{print $1}' | while read -r u; do
+		mdevctl undefine -u "$u" >/dev/null 2>&1
+	done
+	eco_remove_all_vgpus
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# libvirt's node device name of a PCI address: pci_0000_00_03_0.
+nodedev_of() {
+	local a=${1//[:.]/_}
+	echo "pci_$a"
+}
+
+if ! eco_setup_state_dirs; then
+	echo "Bail out! cannot make the libvirt state directories writable"
+	exit 1
+fi
+# The Debian package's postinst (libvirt-daemon-system) creates the QEMU
+# driver's user; with the minimal packages the test makes it, in the VM.
+getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+getent passwd libvirt-qemu >/dev/null ||
+	useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
+
+eco_start_udevd "$repo/packaging/udev/61-mvgpu-mdevctl.rules"
+tap_status $? "systemd-udevd runs in the VM"
+
+start=$SECONDS
+libvirtd --pid-file /run/libvirtd.pid >"$work/libvirtd.out" 2>&1 &
+libvirtd_pid=$!
+wait_for 60 test -S /run/libvirt/libvirt-sock &&
+	"${virsh[@]}" version >"$work/version" 2>&1
+tap_status $? "libvirtd $(libvirtd --version | awk '{print $NF}') answers on qemu:///system ($((SECONDS - start)) s)" \
+	"$(tail -3 /var/log/libvirt/libvirtd.log "$work/libvirtd.out" 2>/dev/null)"
+
+# -- parents and types --
+want=$(for p in "${pgpus[@]}"; do nodedev_of "$p"; done | sort)
+got=$("${virsh[@]}" nodedev-list --cap mdev_types 2>&1 | sed '/^$/d' | sort)
+[[ $got == "$want" ]]
+tap_status $? "nodedev-list --cap mdev_types lists every pGPU: ${want//$'\n'/ }" "got: ${got//$'\n'/ }"
+
+# check_parent_xml XML_FILE PCI_ADDRESS: the mdev_types capability matches
+# sysfs type by type.
+check_parent_xml() {
+	python3 - "$@" <<'EOF'
+import os, sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+base = "/sys/class/mdev_bus/%s/mdev_supported_types" % sys.argv[2]
+errors = []
+if root.findtext("driver/name") != "mvgpu_sim":
+    errors.append("driver %r" % root.findtext("driver/name"))
+types = root.findall(".//capability[@type='mdev_types']/type")
+got = sorted(t.get("id") for t in types)
+if got != sorted(os.listdir(base)):
+    errors.append("types %s" % got)
+for t in types:
+    d = os.path.join(base, t.get("id"))
+    for tag, attr in (("name", "name"), ("deviceAPI", "device_api"),
+                      ("availableInstances", "available_instances")):
+        want = open(os.path.join(d, attr)).read().strip()
+        if t.findtext(tag) != want:
+            errors.append("%s %s %r, sysfs %r" % (t.get("id"), tag, t.findtext(tag), want))
+for e in errors:
+    print("#   " + e)
+sys.exit(1 if errors else 0)
+EOF
+}
+
+bad=0
+for p in "${pgpus[@]}"; do
+	"${virsh[@]}" nodedev-dumpxml "$(nodedev_of "$p")" >"$work/parent.xml" 2>&1 &&
+		check_parent_xml "$work/parent.xml" "$p" || bad=1
+done
+tap_status $bad "nodedev-dumpxml of each pGPU: driver mvgpu_sim, every type with name, deviceAPI and availableInstances as in sysfs"
+
+grep -q "<name>mvgpu-quarter-64M</name>" "$work/parent.xml"
+tap_status $? "the type names are the driver's (mvgpu-quarter-64M for a 256 MiB pGPU)"
+
+# -- transient vGPU from node device XML --
+quarter_before=$(eco_type_attr "$p0" mvgpu_sim-quarter available_instances)
+uuid=$(eco_uuid)
+cat >"$work/mdev.xml" <<EOF
+<device>
+  <parent>$(nodedev_of "$p0")</parent>
+  <capability type='mdev'>
+    <type id='mvgpu_sim-quarter'/>
+    <uuid>$uuid</uuid>
+  </capability>
+</device>
+EOF
+"${virsh[@]}" nodedev-create "$work/mdev.xml" >"$work/out" 2>&1 &&
+	[[ -e /sys/bus/mdev/devices/$uuid ]] &&
+	[[ $(basename "$(readlink "/sys/bus/mdev/devices/$uuid/mdev_type")") == mvgpu_sim-quarter ]]
+tap_status $? "nodedev-create with an mdev XML creates a mvgpu_sim-quarter vGPU on $p0" "$(cat "$work/out")"
+name=$(sed -n "s/^Node device '\{0,1\}\([^ ']*\)'\{0,1\} created.*/\1/p" "$work/out")
+echo "# libvirt names it $name"
+
+mdev_listed() { "${virsh[@]}" nodedev-list --cap mdev | grep -qx "$name"; }
+wait_for 20 mdev_listed
+tap_status $? "nodedev-list --cap mdev shows $name"
+
+"${virsh[@]}" nodedev-dumpxml "$name" >"$work/mdev-out.xml" 2>&1
+python3 - "$work/mdev-out.xml" "$uuid" "$(nodedev_of "$p0")" \
+	"$(basename "$(readlink "/sys/bus/mdev/devices/$uuid/iommu_group")")" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cap = root.find("capability[@type='mdev']")
+got = (root.findtext("parent"), cap.find("type").get("id"), cap.findtext("uuid"),
+       cap.find("iommuGroup").get("number"))
+want = (sys.argv[3], "mvgpu_sim-quarter", sys.argv[2], sys.argv[4])
+if got != want:
+    print("#   got %s, want %s" % (got, want))
+    sys.exit(1)
+EOF
+tap_status $? "nodedev-dumpxml of the vGPU: parent, type, uuid and IOMMU group as in sysfs"
+
+"${virsh[@]}" nodedev-dumpxml "$(nodedev_of "$p0")" >"$work/parent.xml" 2>&1
+check_parent_xml "$work/parent.xml" "$p0" &&
+	[[ $(eco_type_attr "$p0" mvgpu_sim-quarter available_instances) -eq $((quarter_before - 1)) ]]
+tap_status $? "availableInstances in the pGPU's XML follow (quarter: $quarter_before -> $((quarter_before - 1)))"
+
+# -- a domain with the vGPU --
+cat >"$work/domain.xml" <<EOF
+<domain type='qemu'>
+  <name>mvgpu-test</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <hostdev mode='subsystem' type='mdev' model='vfio-pci' display='off'>
+      <source>
+        <address uuid='$uuid'/>
+      </source>
+    </hostdev>
+  </devices>
+</domain>
+EOF
+start=$SECONDS
+"${virsh[@]}" define --validate "$work/domain.xml" >"$work/out" 2>&1
+tap_status $? "virsh define --validate of a domain with <hostdev type='mdev' model='vfio-pci'> ($((SECONDS - start)) s)" "$(cat "$work/out")"
+
+"${virsh[@]}" dumpxml mvgpu-test >"$work/domain-out.xml" 2>&1
+python3 - "$work/domain-out.xml" "$uuid" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+hd = root.find("devices/hostdev[@type='mdev']")
+ok = (hd is not None and hd.get("model") == "vfio-pci" and
+      hd.find("source/address").get("uuid") == sys.argv[2] and
+      hd.find("address[@type='pci']") is not None)
+sys.exit(0 if ok else 1)
+EOF
+tap_status $? "the defined domain keeps the hostdev and gives it a guest PCI address"
+"${virsh[@]}" undefine mvgpu-test >/dev/null 2>&1
+
+"${virsh[@]}" nodedev-destroy "$name" >"$work/out" 2>&1 &&
+	wait_for 10 test ! -e "/sys/bus/mdev/devices/$uuid"
+tap_status $? "nodedev-destroy removes the vGPU" "$(cat "$work/out")"
+
+# -- persistent vGPU: libvirt stores it with mdevctl --
+uuid2=$(eco_uuid)
+sed -e "s/$uuid/$uuid2/" -e 's/mvgpu_sim-quarter/mvgpu_sim-eighth/' "$work/mdev.xml" >"$work/mdev2.xml"
+"${virsh[@]}" nodedev-define "$work/mdev2.xml" >"$work/out" 2>&1 &&
+	[[ -f /etc/mdevctl.d/$p0/$uuid2 ]] && [[ ! -e /sys/bus/mdev/devices/$uuid2 ]]
+tap_status $? "nodedev-define stores the vGPU as an mdevctl definition without creating it" "$(cat "$work/out")"
+name2=$(sed -n "s/^Node device '\{0,1\}\([^ ']*\)'\{0,1\} defined.*/\1/p" "$work/out")
+
+"${virsh[@]}" nodedev-autostart "$name2" >"$work/out" 2>&1 &&
+	mdevctl list --defined | grep -q "^$uuid2 $p0 mvgpu_sim-eighth auto"
+tap_status $? "nodedev-autostart marks it start=auto for mdevctl" "$(cat "$work/out")"
+
+"${virsh[@]}" nodedev-start "$name2" >"$work/out" 2>&1 &&
+	wait_for 10 test -e "/sys/bus/mdev/devices/$uuid2"
+tap_status $? "nodedev-start creates it" "$(cat "$work/out")"
+
+"${virsh[@]}" nodedev-destroy "$name2" >/dev/null 2>&1 &&
+	wait_for 10 test ! -e "/sys/bus/mdev/devices/$uuid2" &&
+	"${virsh[@]}" nodedev-undefine "$name2" >"$work/out" 2>&1 &&
+	[[ ! -e /etc/mdevctl.d/$p0/$uuid2 ]]
+tap_status $? "nodedev-destroy and nodedev-undefine remove it and its definition" "$(cat "$work/out")"
+
+[[ $(eco_type_attr "$p0" mvgpu_sim-full available_instances) -eq 1 ]]
+tap_status $? "the pGPU is whole again"
+
+tap_done

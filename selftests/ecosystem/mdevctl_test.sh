@@ -1,0 +1,226 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mdevctl against mvgpu, in the VM test bed, TAP: types and their counts
+# as sysfs has them, start/stop/define/undefine/list --dumpjson, attributes
+# (--addattr), and vGPUs saved with --auto coming back when the modules
+# are reloaded. The last part runs systemd-udevd in the VM with the rule
+# "make install" ships (packaging/udev/61-mvgpu-mdevctl.rules) next to
+# Debian's 60-mdevctl.rules, so the path under test is the real one:
+# kernel uevent, udev rule, mdevctl start-parent-mdevs.
+#
+#   tools/vm/run -- selftests/ecosystem/mdevctl_test.sh
+
+set -u
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=selftests/ecosystem/lib.sh
+source "$repo/selftests/ecosystem/lib.sh"
+
+echo "TAP version 13"
+eco_vm_init
+echo "# $(mdevctl --version 2>&1 | head -1)"
+if ! eco_setup_state_dirs; then
+	echo "Bail out! cannot make /etc/mdevctl.d and /var/cache writable"
+	exit 1
+fi
+mapfile -t pgpus < <(eco_pgpus)
+if [[ ${#pgpus[@]} -lt 2 ]]; then
+	echo "Bail out! needs two pGPUs (tools/vm/run --pgpus 2), found ${#pgpus[@]}"
+	exit 1
+fi
+p0=${pgpus[0]} p1=${pgpus[1]}
+work=$(mktemp -d /tmp/mdevctl-test.XXXXXX)
+
+cleanup() {
+	eco_stop_udevd
+	mdevctl list --defined 2>/dev/null | awk '{print $1}' | while read -r u; do
+		mdevctl undefine -u "$u" >/dev/null 2>&1
+	done
+	eco_remove_all_vgpus
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Compares "mdevctl types --dumpjson" (stdin) with sysfs for every pGPU.
+types_match_sysfs() {
+	python3 -c '
+import json, os, sys
+data = json.load(sys.stdin)
+seen = {}
+for entry in data:
+    for parent, types in entry.items():
+        seen[parent] = {k: v for t in types for k, v in t.items()}
+errors = []
+for parent in sys.argv[1:]:
+    base = "/sys/class/mdev_bus/%s/mdev_supported_types" % parent
+    want = sorted(os.listdir(base))
+    got = seen.get(parent)
+    if got is None:
+        errors.append("%s not listed" % parent)
+        continue
+    if sorted(got) != want:
+        errors.append("%s types %s, sysfs %s" % (parent, sorted(got), want))
+        continue
+    for t in want:
+        for attr in ("available_instances", "name", "description", "device_api"):
+            sysfs = open(os.path.join(base, t, attr)).read().strip()
+            value = str(got[t].get(attr))
+            if value != sysfs:
+                errors.append("%s %s %s: mdevctl %r, sysfs %r" % (parent, t, attr, value, sysfs))
+for e in errors:
+    print("#   " + e)
+sys.exit(1 if errors else 0)
+' "$@"
+}
+
+# list_has JSON_FILE UUID PARENT TYPE START: one entry with those values.
+list_has() {
+	python3 -c '
+import json, sys
+data = json.load(open(sys.argv[1]))
+uuid, parent, mtype, start = sys.argv[2:6]
+for entry in data:
+    for p, devs in entry.items():
+        for dev in devs:
+            if uuid in dev:
+                d = dev[uuid]
+                ok = p == parent and d.get("mdev_type") == mtype and d.get("start") == start
+                if not ok:
+                    print("#   %s: parent %s type %s start %s" % (uuid, p, d.get("mdev_type"), d.get("start")))
+                sys.exit(0 if ok else 1)
+print("#   %s not listed" % uuid)
+sys.exit(1)
+' "$@"
+}
+
+vgpu_exists() { [[ -e /sys/bus/mdev/devices/$1 ]]; }
+vgpu_gone() { [[ ! -e /sys/bus/mdev/devices/$1 ]]; }
+
+# -- types --
+mdevctl types --dumpjson >"$work/types.json" 2>&1
+types_match_sysfs "${pgpus[@]}" <"$work/types.json"
+tap_status $? "mdevctl types: every pGPU (${pgpus[*]}) with every type, name, description, device_api and available_instances as in sysfs"
+
+for t in full half quarter eighth sixteenth; do
+	grep -q "\"mvgpu_sim-$t\"" "$work/types.json" || missing_type=$t
+done
+[[ -z ${missing_type:-} ]]
+tap_status $? "mdevctl types lists mvgpu_sim-{full,half,quarter,eighth,sixteenth}" "missing: ${missing_type:-}"
+
+# -- transient start/stop --
+u_half=$(eco_uuid)
+half_before=$(eco_type_attr "$p0" mvgpu_sim-half available_instances)
+mdevctl start -p "$p0" -t mvgpu_sim-half -u "$u_half" >"$work/out" 2>&1 && vgpu_exists "$u_half"
+tap_status $? "mdevctl start -p $p0 -t mvgpu_sim-half creates the vGPU" "$(head -3 "$work/out")"
+
+mdevctl list --dumpjson >"$work/list.json" 2>&1
+list_has "$work/list.json" "$u_half" "$p0" mvgpu_sim-half manual
+tap_status $? "mdevctl list --dumpjson shows it (parent, type, start=manual)"
+
+mdevctl list | grep -q "^$u_half $p0 mvgpu_sim-half"
+tap_status $? "mdevctl list shows it"
+
+mdevctl types --dumpjson >"$work/types.json" 2>&1
+half_after=$(python3 -c '
+import json, sys
+for e in json.load(open(sys.argv[1])):
+    for t in e.get(sys.argv[2], []):
+        if "mvgpu_sim-half" in t:
+            print(t["mvgpu_sim-half"]["available_instances"])
+' "$work/types.json" "$p0")
+types_match_sysfs "${pgpus[@]}" <"$work/types.json" && [[ $half_after -eq $((half_before - 1)) ]]
+tap_status $? "mdevctl types after the start: counts follow sysfs (half on $p0: $half_before -> $half_after)"
+
+mdevctl stop -u "$u_half" >"$work/out" 2>&1 && vgpu_gone "$u_half" &&
+	[[ $(mdevctl list --dumpjson | tr -d ' \n') == "[]" ]]
+tap_status $? "mdevctl stop removes it; mdevctl list --dumpjson is empty" "$(head -3 "$work/out")"
+
+# -- persistent definitions --
+u_auto0=$(eco_uuid) u_auto1=$(eco_uuid) u_manual=$(eco_uuid)
+mdevctl define -p "$p0" -t mvgpu_sim-quarter -u "$u_auto0" --auto &&
+	mdevctl define -p "$p1" -t mvgpu_sim-eighth -u "$u_auto1" --auto &&
+	mdevctl define -p "$p0" -t mvgpu_sim-sixteenth -u "$u_manual" &&
+	[[ -f /etc/mdevctl.d/$p0/$u_auto0 && -f /etc/mdevctl.d/$p1/$u_auto1 &&
+	   -f /etc/mdevctl.d/$p0/$u_manual ]] &&
+	vgpu_gone "$u_auto0" && vgpu_gone "$u_auto1" && vgpu_gone "$u_manual"
+tap_status $? "mdevctl define (two --auto, one manual) writes /etc/mdevctl.d/<parent>/<uuid> and creates nothing"
+
+mdevctl list --defined --dumpjson >"$work/defined.json" 2>&1
+list_has "$work/defined.json" "$u_auto0" "$p0" mvgpu_sim-quarter auto &&
+	list_has "$work/defined.json" "$u_auto1" "$p1" mvgpu_sim-eighth auto &&
+	list_has "$work/defined.json" "$u_manual" "$p0" mvgpu_sim-sixteenth manual
+tap_status $? "mdevctl list --defined --dumpjson shows the three definitions"
+
+mdevctl start -u "$u_manual" >"$work/out" 2>&1 && vgpu_exists "$u_manual" &&
+	[[ $(basename "$(readlink "/sys/bus/mdev/devices/$u_manual/mdev_type")") == mvgpu_sim-sixteenth ]] &&
+	mdevctl stop -u "$u_manual" && vgpu_gone "$u_manual"
+tap_status $? "mdevctl start -u of a defined vGPU creates it with its type; stop removes it" "$(head -3 "$work/out")"
+
+# -- attributes --
+# mdevctl writes each --addattr to /sys/bus/mdev/devices/<uuid>/<attr>
+# after creating the device. mvgpu has no writable per-vGPU attribute yet
+# (the scheduler and display tunables will be the first).
+u_probe=$(eco_uuid)
+mdevctl start -p "$p1" -t mvgpu_sim-sixteenth -u "$u_probe" >/dev/null 2>&1
+writable=$(find "/sys/bus/mdev/devices/$u_probe/mvgpu/" -type f -perm -u=w 2>/dev/null)
+mdevctl stop -u "$u_probe" >/dev/null 2>&1
+if [[ -z $writable ]]; then
+	tap_skip "mdevctl --addattr round trip" "mvgpu exports no writable per-vGPU attribute yet"
+else
+	tap_not_ok "mdevctl --addattr round trip: writable attributes exist ($writable), add a test for them"
+fi
+
+sixteenth_before=$(eco_type_attr "$p0" mvgpu_sim-sixteenth available_instances)
+mdevctl modify -u "$u_manual" --addattr=mvgpu/resets --value=1 >/dev/null 2>&1
+! mdevctl start -u "$u_manual" >"$work/out" 2>&1 && vgpu_gone "$u_manual" &&
+	[[ $(eco_type_attr "$p0" mvgpu_sim-sixteenth available_instances) -eq $sixteenth_before ]]
+tap_status $? "--addattr on a read-only attribute: mdevctl start fails and leaves no vGPU behind" "$(head -2 "$work/out")"
+mdevctl modify -u "$u_manual" --delattr --index=0 >/dev/null 2>&1
+
+# -- --auto at parent registration, through udev --
+if [[ -e /usr/sbin/mdevctl ]]; then
+	echo "# /usr/sbin/mdevctl exists: mdevctl's own rule starts the devices, ours stays out of the way"
+else
+	echo "# Debian's 60-mdevctl.rules calls /usr/sbin/mdevctl, absent here: only 61-mvgpu-mdevctl.rules can start them"
+fi
+eco_start_udevd /lib/udev/rules.d/60-mdevctl.rules "$repo/packaging/udev/61-mvgpu-mdevctl.rules"
+tap_status $? "systemd-udevd runs in the VM with 60-mdevctl.rules and 61-mvgpu-mdevctl.rules" "$(tail -3 /run/udevd.log 2>/dev/null)"
+
+start=$SECONDS
+eco_reload_modules
+tap_status $? "reload mvgpu.ko and mvgpu_sim.ko (both pGPUs unregister and register again)"
+
+udevadm settle -t 60
+wait_for 30 vgpu_exists "$u_auto0" && wait_for 30 vgpu_exists "$u_auto1"
+tap_status $? "the two --auto vGPUs come back after the reload ($((SECONDS - start)) s)" "$(tail -5 /run/udevd.log 2>/dev/null)"
+
+[[ $(basename "$(readlink "/sys/bus/mdev/devices/$u_auto0/mdev_type")") == mvgpu_sim-quarter &&
+   $(basename "$(readlink "/sys/bus/mdev/devices/$u_auto1/mdev_type")") == mvgpu_sim-eighth &&
+   $(basename "$(dirname "$(readlink -f "/sys/bus/mdev/devices/$u_auto1")")") == "$p1" ]]
+tap_status $? "they come back on their parents with their types"
+
+vgpu_gone "$u_manual"
+tap_status $? "the manual definition is not started"
+
+mdevctl list --dumpjson >"$work/list.json" 2>&1
+list_has "$work/list.json" "$u_auto0" "$p0" mvgpu_sim-quarter auto &&
+	list_has "$work/list.json" "$u_auto1" "$p1" mvgpu_sim-eighth auto
+tap_status $? "mdevctl list --dumpjson shows them active with start=auto"
+
+# -- undefine --
+mdevctl undefine -u "$u_auto0" && mdevctl undefine -u "$u_auto1" &&
+	mdevctl undefine -u "$u_manual" &&
+	[[ ! -e /etc/mdevctl.d/$p0/$u_auto0 && ! -e /etc/mdevctl.d/$p1/$u_auto1 ]] &&
+	[[ $(mdevctl list --defined --dumpjson | tr -d ' \n') == "[]" ]] &&
+	vgpu_exists "$u_auto0"
+tap_status $? "mdevctl undefine drops the definitions and leaves running vGPUs running"
+
+mdevctl stop -u "$u_auto0" && mdevctl stop -u "$u_auto1" &&
+	vgpu_gone "$u_auto0" && vgpu_gone "$u_auto1" &&
+	mdevctl types --dumpjson | types_match_sysfs "${pgpus[@]}" &&
+	[[ $(eco_type_attr "$p0" mvgpu_sim-full available_instances) -eq 1 &&
+	   $(eco_type_attr "$p1" mvgpu_sim-full available_instances) -eq 1 ]]
+tap_status $? "after stopping them both pGPUs are whole again (full: 1 available each)"
+
+tap_done
