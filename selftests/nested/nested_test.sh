@@ -71,7 +71,9 @@ expect bar2_size "$vram" "BAR2 size equals type VRAM"
 expect bar2_64bit yes "BAR2 is 64-bit"
 expect bar2_prefetch yes "BAR2 is prefetchable"
 expect magic 0x5550474d "magic register through BAR0"
-expect abi_version 0x00010000 "ABI version register"
+abi_major=$(sed -n 's/^#define MVGPU_ABI_MAJOR[[:space:]]*\([0-9]*\)$/\1/p' "$repo/include/uapi/mvgpu/mvgpu_regs.h")
+abi_minor=$(sed -n 's/^#define MVGPU_ABI_MINOR[[:space:]]*\([0-9]*\)$/\1/p' "$repo/include/uapi/mvgpu/mvgpu_regs.h")
+expect abi_version "$(printf '0x%04x%04x' "$abi_major" "$abi_minor")" "ABI version register"
 expect vram_size "$vram" "VRAM size registers"
 expect num_queues "$queues" "queue count register"
 expect vram_rw ok "VRAM write/read through BAR2 in L2"
