@@ -578,7 +578,7 @@ TEST_S(vgpu, bar0_identity)
 	ASSERT_EQ(self->req.vram, vram);
 	ASSERT_EQ(self->req.queues, REG_RD(MVGPU_REG_NUM_QUEUES));
 	ASSERT_EQ(self->pg.engines, REG_RD(MVGPU_REG_NUM_ENGINES));
-	ASSERT_EQ(MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET,
+	ASSERT_EQ(MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET | MVGPU_CAP_QUEUES,
 		  REG_RD(MVGPU_REG_CAPS));
 	ASSERT_EQ(MVGPU_STATUS_READY, REG_RD(MVGPU_REG_STATUS));
 	ASSERT_EQ(0, REG_RD(MVGPU_REG_SCRATCH));
@@ -616,7 +616,7 @@ TEST_S(vgpu, bar0_scratch)
 	ASSERT_EQ(0, dev_rw(&self->dev, VFIO_PCI_BAR0_REGION_INDEX,
 			    MVGPU_REG_CAPS, &v64, 8, true));
 	ASSERT_EQ(0xa5a5a5a5, REG_RD(MVGPU_REG_SCRATCH));
-	ASSERT_EQ(MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET,
+	ASSERT_EQ(MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET | MVGPU_CAP_QUEUES,
 		  REG_RD(MVGPU_REG_CAPS));
 	/* The last close resets the vGPU for its next user. */
 	mvgpu_close(&self->dev);
@@ -636,7 +636,7 @@ TEST_S(vgpu, bar0_unknown_and_readonly)
 		MVGPU_REG_RESET_COUNT,
 	};
 	static const uint32_t unknown[] = {
-		0x002c, 0x0030, 0x00fc, 0x010c, 0x0200, 0x1000, 0x8000,
+		0x002c, 0x0030, 0x00fc, 0x010c, 0x0200, 0x1030, 0x3000, 0x8000,
 		MVGPU_BAR0_SIZE - 4,
 	};
 	uint32_t before[ARRAY_SIZE(ro)];
