@@ -18,12 +18,10 @@
 
 #ifdef __KERNEL__
 #include <linux/build_bug.h>
-#define MVGPU_ABI_STATIC_ASSERT(e, m) static_assert(e, m)
-#elif defined(__cplusplus)
-#define MVGPU_ABI_STATIC_ASSERT(e, m) static_assert(e, m)
 #else
-#define MVGPU_ABI_STATIC_ASSERT(e, m) _Static_assert(e, m)
+#include <assert.h>
 #endif
+#define MVGPU_ABI_STATIC_ASSERT(e, m) static_assert(e, m)
 
 /* GPU virtual address of guest DMA address 0. */
 #define MVGPU_VA_SYSMEM			(1ULL << 47)
