@@ -22,6 +22,8 @@
 #   make check          everything above plus VM and nested-guest tests;
 #                       ends with one line "N passed, N failed"
 #   make demo           boot a VM, create vGPUs, attach one to a nested guest
+#   make bench          build the modules for 6.12 and run the vGPU versus
+#                       native benchmark in the test VM (tools/bench/run)
 
 SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(SRC)/build
@@ -47,7 +49,8 @@ TOOLS_LDFLAGS ?=
 C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h')
 
 .PHONY: all modules modules-vm install deps lint unit check demo clean \
-	vm-tests nested-tests kscripts uninstall dkms-install dkms-uninstall tools deb
+	vm-tests nested-tests kscripts uninstall dkms-install dkms-uninstall tools deb \
+	bench
 
 all: modules
 
@@ -126,6 +129,9 @@ check:
 
 demo:
 	@$(SRC)/tools/demo/run
+
+bench:
+	@$(SRC)/tools/bench/run
 
 clean:
 	rm -rf $(BUILD)

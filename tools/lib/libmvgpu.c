@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mvgpu/mvgpu_cmds.h>
@@ -552,6 +553,7 @@ int mvgpu_ring_init(struct mvgpu_ring *ring, struct mvgpu_dev *dev,
 	ring->gpu_va = gpu_va;
 	ring->size = size;
 	ring->tail = 0;
+	ring->timeout_ms = MVGPU_RING_TIMEOUT_MS;
 	ret = mvgpu_queue_reg_write(dev, queue, MVGPU_Q_CONTROL,
 				    MVGPU_Q_CONTROL_RESET);
 	if (!ret)
@@ -568,9 +570,30 @@ int mvgpu_ring_init(struct mvgpu_ring *ring, struct mvgpu_dev *dev,
 	return ret;
 }
 
-static int mvgpu_ring_head(struct mvgpu_ring *ring, uint32_t *head)
+uint64_t mvgpu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Sleep between two polls: short at first, then up to 1 ms. */
+static void mvgpu_poll_pause(unsigned int *round)
+{
+	usleep(*round < 100 ? 20 : *round < 1000 ? 100 : 1000);
+	(*round)++;
+}
+
+int mvgpu_ring_head(struct mvgpu_ring *ring, uint32_t *head)
 {
 	return mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_HEAD, head);
+}
+
+int mvgpu_ring_status(struct mvgpu_ring *ring, uint32_t *status)
+{
+	return mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_STATUS,
+				    status);
 }
 
 /* Free bytes, keeping one dword empty so that full and empty differ. */
@@ -587,26 +610,31 @@ static int mvgpu_ring_space(struct mvgpu_ring *ring, uint32_t *space)
 
 static int mvgpu_ring_wait_space(struct mvgpu_ring *ring, uint32_t bytes)
 {
+	uint64_t deadline = mvgpu_now_ns() +
+			    (uint64_t)ring->timeout_ms * 1000000;
+	unsigned int round = 0;
 	uint32_t space, error;
 	int ret;
 
-	for (int i = 0; i < 100000; i++) {
+	for (;;) {
 		ret = mvgpu_ring_space(ring, &space);
 		if (ret)
 			return ret;
 		if (space >= bytes)
 			return 0;
-		ret = mvgpu_ring_kick(ring);
-		if (ret)
-			return ret;
 		ret = mvgpu_ring_error(ring, &error, NULL);
 		if (ret)
 			return ret;
 		if (error)
 			return -EIO;
-		usleep(100);
+		if (mvgpu_now_ns() > deadline)
+			return -ETIMEDOUT;
+		/* The engine may not have seen what is already there. */
+		ret = mvgpu_ring_kick(ring);
+		if (ret)
+			return ret;
+		mvgpu_poll_pause(&round);
 	}
-	return -ETIMEDOUT;
 }
 
 int mvgpu_ring_emit(struct mvgpu_ring *ring, const void *packet,
@@ -615,11 +643,11 @@ int mvgpu_ring_emit(struct mvgpu_ring *ring, const void *packet,
 	uint32_t bytes = (uint32_t)dwords * 4, to_end;
 	int ret;
 
-	if (!dwords || bytes > ring->size / 2)
+	if (!dwords || dwords > MVGPU_CMD_MAX_DWORDS || bytes > ring->size / 2)
 		return -EINVAL;
 	to_end = ring->size - ring->tail;
 	if (bytes > to_end) {
-		/* Packets may not wrap: pad to the end with one NOP. */
+		/* Packets may not wrap: pad to the end with NOPs. */
 		ret = mvgpu_ring_wait_space(ring, to_end);
 		if (ret)
 			return ret;
@@ -647,6 +675,14 @@ int mvgpu_ring_kick(struct mvgpu_ring *ring)
 				     ring->tail);
 }
 
+int mvgpu_ring_submit(struct mvgpu_ring *ring, const void *packet,
+		      size_t dwords)
+{
+	int ret = mvgpu_ring_emit(ring, packet, dwords);
+
+	return ret ? ret : mvgpu_ring_kick(ring);
+}
+
 int mvgpu_ring_error(struct mvgpu_ring *ring, uint32_t *error,
 		     uint64_t *fault_addr)
 {
@@ -666,39 +702,87 @@ int mvgpu_ring_error(struct mvgpu_ring *ring, uint32_t *error,
 	return ret;
 }
 
-int mvgpu_ring_wait_idle(struct mvgpu_ring *ring, int timeout_ms)
+/*
+ * Wait until the queue stopped on an error (*error set, returns 0), or its
+ * head reached the tail (*error 0, returns 0), or -ETIMEDOUT.
+ */
+int mvgpu_ring_wait_settled(struct mvgpu_ring *ring, int timeout_ms,
+			    uint32_t *error)
 {
-	uint32_t head, error;
+	uint64_t deadline = mvgpu_now_ns() + (uint64_t)timeout_ms * 1000000;
+	unsigned int round = 0;
+	uint32_t head;
 	int ret;
 
-	for (int waited = 0; waited <= timeout_ms * 10; waited++) {
-		ret = mvgpu_ring_error(ring, &error, NULL);
-		if (ret)
+	for (;;) {
+		ret = mvgpu_ring_error(ring, error, NULL);
+		if (ret || *error)
 			return ret;
-		if (error)
-			return -EIO;
 		ret = mvgpu_ring_head(ring, &head);
 		if (ret)
 			return ret;
 		if (head == ring->tail)
 			return 0;
-		usleep(100);
+		if (mvgpu_now_ns() > deadline)
+			return -ETIMEDOUT;
+		mvgpu_poll_pause(&round);
 	}
-	return -ETIMEDOUT;
+}
+
+int mvgpu_ring_wait_idle(struct mvgpu_ring *ring, int timeout_ms)
+{
+	uint32_t error = 0;
+	int ret = mvgpu_ring_wait_settled(ring, timeout_ms, &error);
+
+	return ret ? ret : error ? -EIO : 0;
+}
+
+/* Wait until the queue's FENCE register holds at least @value. */
+int mvgpu_ring_wait_fence(struct mvgpu_ring *ring, uint64_t value,
+			  int timeout_ms)
+{
+	uint64_t deadline = mvgpu_now_ns() + (uint64_t)timeout_ms * 1000000;
+	unsigned int round = 0;
+	uint32_t error;
+	int ret;
+
+	for (;;) {
+		if (mvgpu_ring_fence(ring) >= value)
+			return 0;
+		ret = mvgpu_ring_error(ring, &error, NULL);
+		if (ret)
+			return ret;
+		if (error)
+			return -EIO;
+		if (mvgpu_now_ns() > deadline)
+			return -ETIMEDOUT;
+		mvgpu_poll_pause(&round);
+	}
 }
 
 int mvgpu_ring_reset(struct mvgpu_ring *ring)
 {
-	return mvgpu_ring_init(ring, ring->dev, ring->queue, ring->cpu,
-			       ring->gpu_va, ring->size);
+	int timeout_ms = ring->timeout_ms, ret;
+
+	ret = mvgpu_ring_init(ring, ring->dev, ring->queue, ring->cpu,
+			      ring->gpu_va, ring->size);
+	ring->timeout_ms = timeout_ms;
+	return ret;
 }
 
 uint64_t mvgpu_ring_fence(struct mvgpu_ring *ring)
 {
-	uint32_t lo = 0, hi = 0;
+	uint32_t lo = 0, hi = 0, hi2 = 0;
 
-	mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_FENCE_LO, &lo);
-	mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_FENCE_HI, &hi);
+	/* The two halves are separate reads: retry if HI moved in between. */
+	do {
+		mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_FENCE_HI,
+				     &hi);
+		mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_FENCE_LO,
+				     &lo);
+		mvgpu_queue_reg_read(ring->dev, ring->queue, MVGPU_Q_FENCE_HI,
+				     &hi2);
+	} while (hi != hi2);
 	return lo | (uint64_t)hi << 32;
 }
 

@@ -116,6 +116,8 @@ uint64_t mvgpu_dma_gpu_va(const struct mvgpu_dma_buf *buf, size_t offset);
  * @gpu_va: GPU VA of the ring
  * @size: ring bytes
  * @tail: next free byte offset (the value the next doorbell writes)
+ * @timeout_ms: how long mvgpu_ring_emit() waits for ring space (default
+ *	MVGPU_RING_TIMEOUT_MS; set it after mvgpu_ring_init())
  */
 struct mvgpu_ring {
 	struct mvgpu_dev *dev;
@@ -124,7 +126,10 @@ struct mvgpu_ring {
 	uint64_t gpu_va;
 	uint32_t size;
 	uint32_t tail;
+	int timeout_ms;
 };
+
+#define MVGPU_RING_TIMEOUT_MS	60000
 
 int mvgpu_queue_reg_read(struct mvgpu_dev *dev, uint32_t queue, uint32_t reg,
 			 uint32_t *val);
@@ -135,11 +140,22 @@ int mvgpu_ring_init(struct mvgpu_ring *ring, struct mvgpu_dev *dev,
 int mvgpu_ring_emit(struct mvgpu_ring *ring, const void *packet,
 		    size_t dwords);
 int mvgpu_ring_kick(struct mvgpu_ring *ring);
+int mvgpu_ring_submit(struct mvgpu_ring *ring, const void *packet,
+		      size_t dwords);
 int mvgpu_ring_wait_idle(struct mvgpu_ring *ring, int timeout_ms);
+int mvgpu_ring_wait_fence(struct mvgpu_ring *ring, uint64_t value,
+			  int timeout_ms);
+int mvgpu_ring_wait_settled(struct mvgpu_ring *ring, int timeout_ms,
+			    uint32_t *error);
 int mvgpu_ring_reset(struct mvgpu_ring *ring);
+int mvgpu_ring_head(struct mvgpu_ring *ring, uint32_t *head);
+int mvgpu_ring_status(struct mvgpu_ring *ring, uint32_t *status);
 int mvgpu_ring_error(struct mvgpu_ring *ring, uint32_t *error,
 		     uint64_t *fault_addr);
 uint64_t mvgpu_ring_fence(struct mvgpu_ring *ring);
+
+/* CLOCK_MONOTONIC in nanoseconds, the clock the timeouts above use. */
+uint64_t mvgpu_now_ns(void);
 
 /* Packet builders: fill @p, return its length in dwords. */
 size_t mvgpu_cmd_nop(uint32_t *p, uint32_t dwords);

@@ -152,6 +152,19 @@ struct mvgpu_irq {
 	bool intx_asserted;
 };
 
+/* dma_unmap callbacks remembered to refuse stale re-pinning. */
+#define MVGPU_UNMAP_LOG		8
+
+/**
+ * struct mvgpu_unmap_range - DMA page frames a dma_unmap callback dropped
+ * @first: first page frame (iova >> PAGE_SHIFT)
+ * @last: last page frame
+ */
+struct mvgpu_unmap_range {
+	unsigned long first;
+	unsigned long last;
+};
+
 /**
  * struct mvgpu_vgpu - one vGPU instance (an mdev and its VFIO device)
  * @vdev: VFIO device; its refcount owns this structure
@@ -169,10 +182,14 @@ struct mvgpu_irq {
  * @queue_lock: serialises queue configuration and the backend queue calls;
  *	taken before @state_lock, never by engine events
  * @queues: per-queue registers, @part.num_queues of them
- * @dma_lock: guards @pinned and @dma_open
+ * @dma_lock: guards @pinned, @dma_open and @unmap_log
  * @pinned: guest pages pinned for the GPU, by DMA page frame
  *	(iova >> PAGE_SHIFT), each mapped in the vGPU's context
  * @dma_open: the VFIO device is open, so guest memory may be pinned
+ * @unmap_seq: dma_unmap callbacks seen, times two; odd while one runs.
+ *	Written under @dma_lock, read without it (see mvgpu_dma.c)
+ * @unmap_log: DMA page frames of the latest dma_unmap callbacks, the
+ *	callback ending @unmap_seq 2 * n at index n % MVGPU_UNMAP_LOG
  */
 struct mvgpu_vgpu {
 	struct vfio_device vdev;
@@ -189,10 +206,12 @@ struct mvgpu_vgpu {
 	/* serialises queue configuration; before @state_lock */
 	struct mutex queue_lock;
 	struct mvgpu_queue queues[MVGPU_MAX_QUEUES];
-	/* guards @pinned and @dma_open */
+	/* guards @pinned, @dma_open and @unmap_log */
 	struct mutex dma_lock;
 	struct xarray pinned;
 	bool dma_open;
+	u64 unmap_seq;
+	struct mvgpu_unmap_range unmap_log[MVGPU_UNMAP_LOG];
 };
 
 static inline struct mvgpu_vgpu *vdev_to_vgpu(struct vfio_device *vdev)

@@ -14,6 +14,19 @@
  * for engine accesses to it to finish) and then unpinned, so no engine ever
  * touches a page after QEMU let it go. A DMA address that is not mapped
  * read-write by the user is a GPU page fault.
+ *
+ * VFIO (type1) calls the callback with none of its locks held, and after
+ * it returns retakes its lock and checks that no page of the range is
+ * pinned any more; if one is, it calls the callback again, and after ten
+ * retries it BUG()s. An engine that faulted on the range while the
+ * callback ran, waiting for dma_lock, would pin the page again right
+ * after the callback returns, racing VFIO for its lock: a guest copying
+ * from memory QEMU unmaps could then crash the host. So every callback is
+ * logged (unmap_seq, unmap_log), and mvgpu_pgpu_resolve_fault() refuses a
+ * page that a callback which ran since the fault began has dropped: the
+ * engine stops the queue with a page fault instead, which is the outcome
+ * of touching memory being unmapped anyway. Later faults pin normally, so
+ * a DMA address mapped again is usable again.
  */
 
 #include <linux/iommu.h>
@@ -90,9 +103,38 @@ void mvgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 	last = end >> PAGE_SHIFT;
 
 	mutex_lock(&vgpu->dma_lock);
+	/* Odd while the callback runs; see mvgpu_dma_unmapped_since(). */
+	WRITE_ONCE(vgpu->unmap_seq, vgpu->unmap_seq + 1);
+	vgpu->unmap_log[(vgpu->unmap_seq / 2 + 1) % MVGPU_UNMAP_LOG] =
+		(struct mvgpu_unmap_range){ .first = first, .last = last };
 	xa_for_each_range(&vgpu->pinned, pfn, entry, first, last)
 		mvgpu_dma_drop_locked(vgpu, pfn);
+	WRITE_ONCE(vgpu->unmap_seq, vgpu->unmap_seq + 1);
 	mutex_unlock(&vgpu->dma_lock);
+}
+
+/*
+ * Whether a dma_unmap callback that ended after @seen (an unmap_seq read
+ * before taking dma_lock) dropped DMA page frame @pfn. Callback n ends
+ * unmap_seq 2 * n; callbacks seen / 2 + 1 to unmap_seq / 2 ended since.
+ * More of them than the log holds: assume so.
+ */
+static bool mvgpu_dma_unmapped_since(struct mvgpu_vgpu *vgpu, u64 seen,
+				     unsigned long pfn)
+{
+	u64 n, last = vgpu->unmap_seq / 2;
+
+	lockdep_assert_held(&vgpu->dma_lock);
+	if (last - seen / 2 > MVGPU_UNMAP_LOG)
+		return true;
+	for (n = seen / 2 + 1; n <= last; n++) {
+		const struct mvgpu_unmap_range *r =
+			&vgpu->unmap_log[n % MVGPU_UNMAP_LOG];
+
+		if (pfn >= r->first && pfn <= r->last)
+			return true;
+	}
+	return false;
 }
 
 static int mvgpu_dma_pin_locked(struct mvgpu_vgpu *vgpu, u64 iova)
@@ -140,7 +182,7 @@ int mvgpu_pgpu_resolve_fault(struct mvgpu_pgpu *pgpu, u32 ctx_id, u64 gpu_va,
 			     bool write)
 {
 	struct mvgpu_vgpu *vgpu;
-	u64 iova;
+	u64 iova, seen;
 	int ret;
 
 	if (ctx_id >= pgpu->caps.num_contexts)
@@ -152,8 +194,14 @@ int mvgpu_pgpu_resolve_fault(struct mvgpu_pgpu *pgpu, u32 ctx_id, u64 gpu_va,
 		return -EFAULT;
 	iova = (gpu_va - MVGPU_VA_SYSMEM) & PAGE_MASK;
 
+	/* Pairs with the WRITE_ONCE()s of mvgpu_dma_unmap(), under dma_lock. */
+	seen = READ_ONCE(vgpu->unmap_seq);
 	mutex_lock(&vgpu->dma_lock);
-	ret = vgpu->dma_open ? mvgpu_dma_pin_locked(vgpu, iova) : -EFAULT;
+	if (!vgpu->dma_open ||
+	    mvgpu_dma_unmapped_since(vgpu, seen, iova >> PAGE_SHIFT))
+		ret = -EFAULT;
+	else
+		ret = mvgpu_dma_pin_locked(vgpu, iova);
 	mutex_unlock(&vgpu->dma_lock);
 	return ret ? -EFAULT : 0;
 }

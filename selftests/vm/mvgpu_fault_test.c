@@ -1,0 +1,926 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mvgpu VM selftests: hostile input. Every test drives a "victim" vGPU
+ * into an error (addresses outside its memory, guest memory that is not
+ * mapped or is unmapped while in use, malformed packets, bad doorbells and
+ * ring configurations, read-only registers, resets, removal and close
+ * during work) and checks the documented MVGPU_ERR_* in the queue's
+ * registers, the error block and the ERROR interrupt, while a second
+ * "bystander" vGPU on the same pGPU runs a self-checking workload that
+ * must complete correctly, and the host kernel log stays clean. Runs as
+ * root in the test VM (tools/vm/run) with mvgpu.ko and mvgpu_sim.ko
+ * loaded.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <linux/pci_regs.h>
+
+#include "kselftest_harness.h"
+#include "mvgpu_test.h"
+#include "mvgpu_gpu.h"
+
+#define SYS_BYTES	(1u << 20)
+#define EVENT_MS	5000
+#define NO_EVENT_MS	100
+#define MSI_CAP		0x40
+#define LONG_IOVA	0x20000000ull	/* buffers unmapped by the tests */
+#define LONG_BYTES	(4u << 20)
+
+FIXTURE(fault) {
+	struct pgpu_info pg;
+	struct vgpu_list vl;
+	struct gpu g;			/* the victim */
+	struct bystander by;
+	struct ref_rng rng;
+	int kmsg;
+	int efd;			/* the victim's MSI */
+	const char *type;
+	char uuid[MVGPU_UUID_LEN + 1];
+	char by_uuid[MVGPU_UUID_LEN + 1];
+};
+
+/* MSI to @efd, every interrupt source enabled. */
+static int gpu_msi(struct gpu *g, int efd)
+{
+	uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+		       PCI_COMMAND_INTX_DISABLE, data = 0x4041, flags;
+	uint32_t addr = 0xfee00000;
+	int ret;
+
+	ret = mvgpu_irq_set_eventfd(&g->dev, VFIO_PCI_MSI_IRQ_INDEX, efd);
+	if (!ret)
+		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_ADDRESS_LO,
+				      &addr, 4);
+	if (!ret)
+		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_DATA_64, &data,
+				      2);
+	if (!ret)
+		ret = mvgpu_cfg_read(&g->dev, MSI_CAP + PCI_MSI_FLAGS, &flags,
+				     2);
+	flags |= PCI_MSI_FLAGS_ENABLE;
+	if (!ret)
+		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_FLAGS, &flags,
+				      2);
+	if (!ret)
+		ret = mvgpu_cfg_write(&g->dev, PCI_COMMAND, &cmd, 2);
+	if (!ret)
+		ret = mvgpu_reg_write(&g->dev, MVGPU_REG_INT_MASK,
+				      MVGPU_INT_ALL);
+	return ret;
+}
+
+FIXTURE_SETUP(fault)
+{
+	int ret, t;
+
+	catch_crashes(_metadata);
+	self->kmsg = kmsg_open();
+	self->efd = -1;
+	ret = pgpu_pick_empty(&self->pg, 0);
+	if (ret == -ENODEV)
+		SKIP(return, "no mvgpu_sim pGPU");
+	ASSERT_EQ(0, ret) TH_LOG("no empty mvgpu_sim pGPU");
+	t = type_index("sixteenth");
+	if (!type_req_of(&self->pg, t).exists)
+		t = smallest_type(&self->pg);
+	self->type = type_names[t];
+	ret = vgpus_create(&self->vl, self->pg.name, self->type, self->uuid);
+	if (!ret)
+		ret = vgpus_create(&self->vl, self->pg.name, self->type,
+				   self->by_uuid);
+	if (ret)
+		vgpus_remove_all(&self->vl);
+	ASSERT_EQ(0, ret) TH_LOG("create: %s", strerror(-ret));
+	ret = gpu_open(&self->g, self->uuid, SYS_BYTES);
+	if (!ret) {
+		self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		ret = self->efd < 0 ? -errno : gpu_msi(&self->g, self->efd);
+	}
+	if (!ret)
+		ret = bystander_start(&self->by, self->by_uuid, 3);
+	if (ret) {
+		gpu_close(&self->g);
+		vgpus_remove_all(&self->vl);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("%s%s", self->g.why, self->by.why);
+	rng_seed(&self->rng, test_seed());
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	char why[WHY_LEN];
+
+	EXPECT_EQ(0, bystander_stop(&self->by))
+		TH_LOG("bystander: %s", self->by.why);
+	gpu_close(&self->g);
+	if (self->efd >= 0)
+		close(self->efd);
+	EXPECT_EQ(0, vgpus_remove_all(&self->vl));
+	EXPECT_EQ(0, kmsg_clean(self->kmsg, why, sizeof(why))) TH_LOG("%s", why);
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+}
+
+#define G	(&self->g)
+
+/*
+ * Packets that must stop queue 0 with @err at @addr; then the ERROR
+ * interrupt must have been sent, and a queue reset brings it back.
+ */
+static void expect_err(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(fault) *self, const uint32_t *p,
+		       size_t n, uint32_t err, uint64_t addr,
+		       const char *what)
+{
+	uint64_t cnt;
+
+	ASSERT_EQ(0, gpu_expect_error(G, 0, p, n, err, addr))
+		TH_LOG("%s: %s", what, G->why);
+	ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt))
+		TH_LOG("%s: no ERROR interrupt", what);
+	ASSERT_EQ(0, gpu_queue_recover(G, 0)) TH_LOG("%s: %s", what, G->why);
+}
+
+/* Submit packets that stop queue @q; leave the error where it is. */
+static uint32_t cause_error(struct gpu *g, uint32_t q, const uint32_t *p,
+			    size_t n)
+{
+	uint32_t err = 0;
+
+	if (gpu_emit(g, q, p, n) || mvgpu_ring_kick(&g->ring[q]) ||
+	    mvgpu_ring_wait_settled(&g->ring[q], SYNC_MS, &err))
+		return 0;
+	return err;
+}
+
+/* Work that must still run correctly on the victim after its errors. */
+static void victim_works(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(fault) *self, uint32_t q)
+{
+	uint32_t p[32], v = (uint32_t)rng_next(&self->rng);
+	size_t n;
+
+	memset(G->sys.cpu, 0, 4096);
+	n = mvgpu_cmd_fill(p, 0x1000, 4096, v);
+	n += mvgpu_cmd_copy(p + n, SYS_VA, 0x1000, 4096);
+	ASSERT_EQ(0, gpu_exec(G, q, p, n)) TH_LOG("%s", G->why);
+	for (int i = 0; i < 4096; i++) {
+		ASSERT_EQ((uint8_t)(v >> (8 * (i % 4))),
+			  ((uint8_t *)G->sys.cpu)[i]);
+	}
+	ASSERT_EQ(0, gpu_rd(G, MVGPU_REG_ERROR_REASON));
+}
+
+/* Addresses beyond VRAM, between VRAM and guest memory, above it. */
+TEST_S_TIMEOUT(fault, out_of_range, 120)
+{
+	const uint64_t vs = G->vram_size;
+	const uint64_t gap = 1ull << 40;
+	const uint64_t top = MVGPU_VA_SYSMEM + MVGPU_VA_SYSMEM_SIZE;
+	const struct {
+		uint64_t va, fault;
+	} fences[] = {
+		{ vs, vs }, { vs + 0x1000, vs + 0x1000 }, { 2 * vs, 2 * vs },
+		{ gap, gap }, { MVGPU_VA_SYSMEM - 8, MVGPU_VA_SYSMEM - 8 },
+		{ top, top }, { top + 0x10000, top + 0x10000 },
+		{ ~0ull - 15, ~0ull - 15 },
+	};
+	uint32_t p[16];
+	size_t n;
+
+	for (size_t i = 0; i < ARRAY_SIZE(fences); i++) {
+		n = mvgpu_cmd_fence(p, fences[i].va, 1, 0);
+		expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT,
+			   fences[i].fault, "FENCE");
+	}
+	/* Ranges that start inside and run out: fault at the first byte out. */
+	n = mvgpu_cmd_fill(p, vs - 4, 8, 0);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, vs, "FILL");
+	n = mvgpu_cmd_copy(p, vs - 0x800, 0, 0x1000);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, vs, "COPY dst");
+	n = mvgpu_cmd_copy(p, 0, vs - 0x10000, 0x20000);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, vs, "COPY src");
+	n = mvgpu_cmd_copy(p, 0, gap, 16);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, gap, "COPY gap");
+	n = mvgpu_cmd_copy(p, top - 0x1000, 0, 16);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, top - 0x1000,
+		   "COPY to unmapped top of the window");
+	n = mvgpu_cmd_timestamp(p, top);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, top,
+		   "TIMESTAMP");
+	n = mvgpu_cmd_wait(p, gap + 8, 0, MVGPU_WAIT_EQ);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, gap + 8, "WAIT");
+	n = mvgpu_cmd_saxpy(p, 100, 1.0f, vs, 0);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, vs, "SAXPY x");
+	n = mvgpu_cmd_saxpy(p, 0x1000, 1.0f, 0, vs - 0x2000);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, vs, "SAXPY y");
+	n = mvgpu_cmd_sgemm(p, 4, 4, 4, 1.0f, 0.0f, 0, 4, gap, 4, 0x1000, 4);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, gap, "SGEMM B");
+	n = mvgpu_cmd_reduce(p, 10, MVGPU_REDUCE_SUM, 0, vs);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, vs, "REDUCE dst");
+	n = mvgpu_cmd_blit(p, 0, 64, vs - 64, 64, 16, 2, MVGPU_FMT_ARGB8888,
+			   MVGPU_FMT_ARGB8888, MVGPU_BLIT_COPY);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, vs, "BLIT src");
+	/* What the faulting commands could not reach is all they missed. */
+	victim_works(_metadata, self, 0);
+}
+
+/*
+ * GPU addresses are per vGPU: the same VA is each vGPU's own VRAM, and no
+ * VA reaches another vGPU's VRAM.
+ */
+TEST_S(fault, per_vgpu_addresses)
+{
+	struct gpu *b = &self->by.g;
+	uint64_t va = 0x8000;
+	uint32_t p[16];
+	struct gpu *other;
+
+	/* The bystander's thread owns its queue 0: use a third vGPU. */
+	char uuid[MVGPU_UUID_LEN + 1];
+
+	(void)b;
+	other = calloc(1, sizeof(*other));
+	ASSERT_NE(NULL, other);
+	ASSERT_EQ(0, vgpus_create(&self->vl, self->pg.name, self->type, uuid));
+	ASSERT_EQ(0, gpu_open(other, uuid, 0x10000)) TH_LOG("%s", other->why);
+	fill_pattern(other->vram, other->vram_size, 0x0123456789abcdefull);
+
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_fence(p, va, 0x1111, 0)))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(0, gpu_exec(other, 0, p, mvgpu_cmd_fence(p, va, 0x2222, 0)))
+		TH_LOG("%s", other->why);
+	ASSERT_EQ(0x1111, *(volatile uint64_t *)(G->vram + va));
+	ASSERT_EQ(0x2222, *(volatile uint64_t *)(other->vram + va));
+
+	/* Every VA past the victim's VRAM faults, in steps of its size. */
+	for (uint64_t a = G->vram_size; a < 16 * G->vram_size;
+	     a += G->vram_size) {
+		size_t n = mvgpu_cmd_fill(p, a, 64, 0xdeadbeef);
+
+		expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, a,
+			   "FILL past VRAM");
+	}
+	/* The other vGPU's VRAM is untouched but for its own fence. */
+	*(volatile uint64_t *)(other->vram + va) = pattern_word(0x0123456789abcdefull, va);
+	ASSERT_EQ(-1, check_pattern(other->vram, other->vram_size,
+				    0x0123456789abcdefull));
+	gpu_close(other);
+	free(other);
+}
+
+/* Guest memory never mapped for DMA, and memory past a mapping's end. */
+TEST_S(fault, unmapped_guest_memory)
+{
+	const uint64_t unmapped = MVGPU_VA_SYSMEM + UNMAPPED_IOVA;
+	uint32_t p[16];
+	size_t n;
+
+	n = mvgpu_cmd_fence(p, unmapped, 1, 0);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, unmapped,
+		   "FENCE");
+	n = mvgpu_cmd_copy(p, 0, unmapped + 0x123, 100);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT,
+		   unmapped + 0x123, "COPY src");
+	n = mvgpu_cmd_copy(p, SYS_VA + SYS_BYTES - 8, 0, 16);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT,
+		   SYS_VA + SYS_BYTES, "COPY past the mapping");
+	n = mvgpu_cmd_fill(p, MVGPU_VA_SYSMEM, 4, 0);
+	expect_err(_metadata, self, p, n, MVGPU_ERR_PAGE_FAULT, MVGPU_VA_SYSMEM,
+		   "FILL at DMA address 0");
+
+	/* A ring in unmapped guest memory: fetching the first packet faults. */
+	uint32_t q = G->num_queues > 1 ? 1 : 0;
+	uint64_t cnt;
+
+	gpu_qwr(G, q, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_RESET);
+	gpu_qwr(G, q, MVGPU_Q_RING_BASE_LO, (uint32_t)unmapped);
+	gpu_qwr(G, q, MVGPU_Q_RING_BASE_HI, (uint32_t)(unmapped >> 32));
+	gpu_qwr(G, q, MVGPU_Q_RING_SIZE, 0x1000);
+	gpu_qwr(G, q, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_ENABLE);
+	ASSERT_EQ(0, gpu_qrd(G, q, MVGPU_Q_ERROR));
+	G->ring[q].dev = &G->dev;
+	G->ring[q].queue = q;
+	G->ring[q].size = 0x1000;
+	G->ring[q].tail = 0;
+	ASSERT_EQ(0, gpu_expect_error_tail(G, q, NULL, 0, 0x40,
+					   MVGPU_ERR_PAGE_FAULT, unmapped))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
+	ASSERT_EQ(0, gpu_queue_recover(G, q)) TH_LOG("%s", G->why);
+	victim_works(_metadata, self, q);
+}
+
+/* Unknown opcodes, wrong lengths, packets past the tail or the ring end. */
+TEST_S(fault, bad_packets)
+{
+	static const uint32_t opcodes[] = { 0x07, 0x0f, 0x13, 0x20, 0x80, 0xff };
+	uint32_t p[MVGPU_CMD_MAX_DWORDS + 8];
+	size_t n;
+
+	for (size_t i = 0; i < ARRAY_SIZE(opcodes); i++) {
+		memset(p, 0, sizeof(p));
+		p[0] = MVGPU_CMD_HEADER(opcodes[i], 0, 4);
+		expect_err(_metadata, self, p, 4, MVGPU_ERR_BAD_OPCODE, ANY_ADDR,
+			   "unknown opcode");
+	}
+	/* Lengths: 0, over 64, and not the opcode's. */
+	memset(p, 0, sizeof(p));
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_NOP, 0, 0);
+	expect_err(_metadata, self, p, 1, MVGPU_ERR_BAD_LENGTH, ANY_ADDR,
+		   "NOP of 0 dwords");
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_NOP, 0, 65);
+	expect_err(_metadata, self, p, 64, MVGPU_ERR_BAD_LENGTH, ANY_ADDR,
+		   "NOP of 65 dwords");
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_NOP, 0, 0xffff);
+	expect_err(_metadata, self, p, 64, MVGPU_ERR_BAD_LENGTH, ANY_ADDR,
+		   "NOP of 65535 dwords");
+	n = mvgpu_cmd_fence(p, SYS_VA, 1, 0);
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_FENCE, 0, 4);
+	expect_err(_metadata, self, p, 4, MVGPU_ERR_BAD_LENGTH, ANY_ADDR,
+		   "short FENCE");
+	n = mvgpu_cmd_fence(p, SYS_VA, 1, 0);
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_FENCE, 0, 6);
+	expect_err(_metadata, self, p, 6, MVGPU_ERR_BAD_LENGTH, ANY_ADDR,
+		   "long FENCE");
+	n = mvgpu_cmd_sgemm(p, 1, 1, 1, 1, 1, 0, 1, 4, 1, 8, 1);
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_SGEMM, 0, 64);
+	expect_err(_metadata, self, p, 64, MVGPU_ERR_BAD_LENGTH, ANY_ADDR,
+		   "SGEMM of 64 dwords");
+	(void)n;
+
+	/* Truncated: the doorbell covers only part of a COPY. */
+	struct mvgpu_ring *r = &G->ring[0];
+	uint32_t start = r->tail;
+
+	n = mvgpu_cmd_copy(p, 0, 0x1000, 16);
+	ASSERT_EQ(0, gpu_emit(G, 0, p, n));
+	ASSERT_EQ(0, gpu_expect_error_tail(G, 0, NULL, 0, start + 12,
+					   MVGPU_ERR_BAD_LENGTH, ANY_ADDR))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(start, gpu_qrd(G, 0, MVGPU_Q_HEAD));
+	ASSERT_EQ(0, gpu_queue_recover(G, 0));
+
+	/*
+	 * Past the ring's end: NOPs up to 8 bytes before the end, then a
+	 * FENCE whose last 3 dwords wrap to the start, doorbell after them.
+	 */
+	while (r->size - r->tail > 8 + 4 * MVGPU_CMD_MAX_DWORDS) {
+		ASSERT_EQ(0, gpu_emit(G, 0, p, mvgpu_cmd_nop(p, MVGPU_CMD_MAX_DWORDS)));
+	}
+	ASSERT_EQ(0, gpu_emit(G, 0, p, mvgpu_cmd_nop(p, (r->size - r->tail - 8) / 4)));
+	ASSERT_EQ(r->size - 8, r->tail);
+	/* Let the engine get past the start of the ring before reusing it. */
+	ASSERT_EQ(0, mvgpu_ring_kick(r));
+	ASSERT_EQ(0, mvgpu_ring_wait_idle(r, SYNC_MS));
+	n = mvgpu_cmd_fence(p, SYS_VA, 1, 0);
+	memcpy((uint8_t *)r->cpu + r->size - 8, p, 8);
+	memcpy(r->cpu, p + 2, 12);
+	ASSERT_EQ(0, gpu_expect_error_tail(G, 0, NULL, 0, 12,
+					   MVGPU_ERR_BAD_LENGTH, ANY_ADDR))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(r->size - 8, gpu_qrd(G, 0, MVGPU_Q_HEAD));
+	ASSERT_EQ(0, gpu_queue_recover(G, 0));
+	victim_works(_metadata, self, 0);
+}
+
+/* Well-formed packets with bad arguments. */
+TEST_S(fault, bad_arguments)
+{
+	struct {
+		uint32_t p[16];
+		size_t n;
+		const char *what;
+	} c[24];
+	int k = 0;
+
+#define BAD(expr, desc) do { c[k].n = (expr); c[k].what = desc; k++; } while (0)
+	BAD(mvgpu_cmd_fence(c[k].p, SYS_VA + 4, 1, 0), "FENCE unaligned");
+	BAD(mvgpu_cmd_fence(c[k].p, SYS_VA, 1, 0), "FENCE flag 1");
+	c[k - 1].p[0] |= 2u << 8;
+	BAD(mvgpu_cmd_nop(c[k].p, 2), "NOP with a flag");
+	c[k - 1].p[0] |= 1u << 8;
+	BAD(mvgpu_cmd_fill(c[k].p, 0, 4, 0), "FILL with a flag");
+	c[k - 1].p[0] |= 1u << 8;
+	BAD(mvgpu_cmd_fill(c[k].p, ~0ull - 3, 8, 0), "FILL wraps 2^64");
+	BAD(mvgpu_cmd_fence(c[k].p, ~0ull - 7, 1, 0), "FENCE ends at 2^64");
+	BAD(mvgpu_cmd_copy(c[k].p, 0x1001, 0x1000, 16), "COPY overlap");
+	BAD(mvgpu_cmd_copy(c[k].p, 0x1000, 0x1000, 1), "COPY onto itself");
+	BAD(mvgpu_cmd_blit(c[k].p, 0, 64, 0x1000, 64, 16, 1, 5,
+			   MVGPU_FMT_ARGB8888, MVGPU_BLIT_COPY),
+	    "BLIT unknown format");
+	BAD(mvgpu_cmd_blit(c[k].p, 0, 64, 0x1000, 64, 16, 1,
+			   MVGPU_FMT_ARGB8888, MVGPU_FMT_RGB565,
+			   MVGPU_BLIT_BLEND), "BLIT BLEND from RGB565");
+	BAD(mvgpu_cmd_blit(c[k].p, 0, 63, 0x1000, 64, 16, 2,
+			   MVGPU_FMT_ARGB8888, MVGPU_FMT_ARGB8888,
+			   MVGPU_BLIT_COPY), "BLIT stride too small");
+	BAD(mvgpu_cmd_blit(c[k].p, 0, 64, 0x1000, 64, 16, 1,
+			   MVGPU_FMT_ARGB8888, MVGPU_FMT_ARGB8888, 2),
+	    "BLIT unknown op");
+	BAD(mvgpu_cmd_blit(c[k].p, 0, 64, 0x1000, 64, 16, 1,
+			   MVGPU_FMT_ARGB8888, MVGPU_FMT_ARGB8888,
+			   MVGPU_BLIT_COPY), "BLIT format bits 31:16");
+	c[k - 1].p[9] |= 1u << 16;
+	BAD(mvgpu_cmd_timestamp(c[k].p, 0x1004), "TIMESTAMP unaligned");
+	BAD(mvgpu_cmd_wait(c[k].p, 0x1000, 0, 4), "WAIT unknown condition");
+	BAD(mvgpu_cmd_wait(c[k].p, 0x1002, 0, MVGPU_WAIT_EQ), "WAIT unaligned");
+	BAD(mvgpu_cmd_saxpy(c[k].p, 4, 1, 0x1002, 0x2000), "SAXPY unaligned");
+	BAD(mvgpu_cmd_saxpy(c[k].p, 4, 1, 0x1000, 0x1004), "SAXPY overlap");
+	BAD(mvgpu_cmd_sgemm(c[k].p, 4, 4, 4, 1, 1, 0, 3, 0x1000, 4, 0x2000, 4),
+	    "SGEMM lda < k");
+	BAD(mvgpu_cmd_sgemm(c[k].p, 4, 4, 4, 1, 1, 0, 4, 0x1000, 4, 0x20, 4),
+	    "SGEMM C overlaps A");
+	BAD(mvgpu_cmd_reduce(c[k].p, 4, 1, 0, 0x1000), "REDUCE unknown op");
+	BAD(mvgpu_cmd_reduce(c[k].p, 4, MVGPU_REDUCE_SUM, 0, 0x1001),
+	    "REDUCE unaligned");
+#undef BAD
+	for (int i = 0; i < k; i++)
+		expect_err(_metadata, self, c[i].p, c[i].n, MVGPU_ERR_BAD_ARG,
+			   ANY_ADDR, c[i].what);
+	victim_works(_metadata, self, 0);
+}
+
+/* A doorbell outside the ring or not dword aligned. */
+TEST_S(fault, bad_doorbell)
+{
+	static const uint32_t tails[] = { RING_BYTES, RING_BYTES + 4, 2, 0x103,
+					  0xfffffffc, 0xffffffff };
+	uint64_t cnt;
+
+	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+		ASSERT_EQ(0, gpu_expect_error_tail(G, 0, NULL, 0, tails[i],
+						   MVGPU_ERR_BAD_DOORBELL,
+						   tails[i]))
+			TH_LOG("tail 0x%x: %s", tails[i], G->why);
+		ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
+		/* Stopped: doorbells do nothing until it is reset. */
+		gpu_qwr(G, 0, MVGPU_Q_TAIL, 0);
+		ASSERT_EQ(MVGPU_ERR_BAD_DOORBELL, gpu_qrd(G, 0, MVGPU_Q_ERROR));
+		if (i & 1) {
+			ASSERT_EQ(0, gpu_queue_recover(G, 0)) TH_LOG("%s", G->why);
+		} else {
+			/* Disabling clears the error too. */
+			gpu_qwr(G, 0, MVGPU_Q_CONTROL, 0);
+			ASSERT_EQ(0, gpu_qrd(G, 0, MVGPU_Q_ERROR));
+			ASSERT_EQ(0, gpu_ring_start(G, 0));
+		}
+	}
+	victim_works(_metadata, self, 0);
+}
+
+/* Enabling a queue on a bad ring fails with RING_CONFIG. */
+TEST_S(fault, bad_ring_config)
+{
+	const uint64_t vs = G->vram_size;
+	const uint64_t sys = MVGPU_VA_SYSMEM + RING_IOVA;
+	const uint64_t top = MVGPU_VA_SYSMEM + MVGPU_VA_SYSMEM_SIZE;
+	const struct {
+		uint64_t base;
+		uint32_t size;
+		const char *what;
+	} c[] = {
+		{ sys + 0x800, 0x1000, "unaligned base" },
+		{ 0x10, 0x1000, "unaligned VRAM base" },
+		{ sys, 0x3000, "size not a power of 2" },
+		{ sys, 0x800, "size too small" },
+		{ sys, 0, "size 0" },
+		{ 0, 0x200000, "size too large" },
+		{ vs - 0x1000, 0x2000, "crosses the end of VRAM" },
+		{ vs, 0x1000, "just past VRAM" },
+		{ 1ull << 40, 0x1000, "between VRAM and guest memory" },
+		{ MVGPU_VA_SYSMEM - 0x1000, 0x2000, "crosses into guest memory" },
+		{ top - 0x1000, 0x2000, "crosses the top of guest memory" },
+		{ top, 0x1000, "above guest memory" },
+		{ ~0ull - 0xfff, 0x1000, "last page of 2^64" },
+	};
+	uint32_t q = G->num_queues > 1 ? 1 : 0;
+	uint64_t cnt;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		gpu_qwr(G, q, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_RESET);
+		gpu_qwr(G, q, MVGPU_Q_RING_BASE_LO, (uint32_t)c[i].base);
+		gpu_qwr(G, q, MVGPU_Q_RING_BASE_HI, (uint32_t)(c[i].base >> 32));
+		gpu_qwr(G, q, MVGPU_Q_RING_SIZE, c[i].size);
+		gpu_qwr(G, q, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_ENABLE);
+		ASSERT_EQ(MVGPU_ERR_RING_CONFIG, gpu_qrd(G, q, MVGPU_Q_ERROR))
+			TH_LOG("%s", c[i].what);
+		ASSERT_EQ(MVGPU_Q_STATUS_ERROR, gpu_qrd(G, q, MVGPU_Q_STATUS))
+			TH_LOG("%s", c[i].what);
+		ASSERT_EQ(0, gpu_qrd(G, q, MVGPU_Q_CONTROL)) TH_LOG("%s", c[i].what);
+		ASSERT_EQ(MVGPU_ERR_RING_CONFIG, gpu_rd(G, MVGPU_REG_ERROR_REASON));
+		ASSERT_EQ(q, gpu_rd(G, MVGPU_REG_ERROR_QUEUE));
+		ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
+		/* A doorbell on it does nothing. */
+		gpu_qwr(G, q, MVGPU_Q_TAIL, 0x20);
+		ASSERT_EQ(0, gpu_qrd(G, q, MVGPU_Q_HEAD));
+		ASSERT_EQ(MVGPU_ERR_RING_CONFIG, gpu_qrd(G, q, MVGPU_Q_ERROR));
+		gpu_wr(G, MVGPU_REG_ERROR_REASON, 0);
+		gpu_wr(G, MVGPU_REG_INT_STATUS, MVGPU_INT_ALL);
+	}
+	/* The edges that are valid: the last 4 KiB of VRAM and of the window,
+	 * 1 MiB rings. */
+	const struct {
+		uint64_t base;
+		uint32_t size;
+	} ok[] = {
+		{ vs - 0x1000, 0x1000 }, { 0, MVGPU_RING_SIZE_MAX },
+		{ top - 0x1000, 0x1000 }, { sys, 0x1000 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+		gpu_qwr(G, q, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_RESET);
+		gpu_qwr(G, q, MVGPU_Q_RING_BASE_LO, (uint32_t)ok[i].base);
+		gpu_qwr(G, q, MVGPU_Q_RING_BASE_HI, (uint32_t)(ok[i].base >> 32));
+		gpu_qwr(G, q, MVGPU_Q_RING_SIZE, ok[i].size);
+		gpu_qwr(G, q, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_ENABLE);
+		ASSERT_EQ(0, gpu_qrd(G, q, MVGPU_Q_ERROR)) TH_LOG("valid ring %zu", i);
+		ASSERT_EQ(MVGPU_Q_STATUS_ENABLED, gpu_qrd(G, q, MVGPU_Q_STATUS));
+	}
+	ASSERT_EQ(0, gpu_queue_recover(G, q)) TH_LOG("%s", G->why);
+	victim_works(_metadata, self, q);
+}
+
+/* HEAD, STATUS, ERROR, FENCE, FAULT_ADDR ignore writes; so does the ring
+ * while the queue is enabled. */
+TEST_S(fault, readonly_registers)
+{
+	static const uint32_t ro[] = {
+		MVGPU_Q_HEAD, MVGPU_Q_STATUS, MVGPU_Q_ERROR, MVGPU_Q_FENCE_LO,
+		MVGPU_Q_FENCE_HI, MVGPU_Q_FAULT_ADDR_LO, MVGPU_Q_FAULT_ADDR_HI,
+		MVGPU_Q_RING_BASE_LO, MVGPU_Q_RING_BASE_HI, MVGPU_Q_RING_SIZE,
+	};
+	static const uint32_t vals[] = { 0, 0xffffffff, 0x1000 };
+	uint32_t p[16], before[ARRAY_SIZE(ro)], q1 = 1;
+	size_t n;
+
+	ASSERT_LE(2, G->num_queues);
+	/* Queue 0: some work done, FENCE and HEAD non-zero. */
+	n = mvgpu_cmd_fence(p, SYS_VA, 0x123456789ull, 0);
+	ASSERT_EQ(0, gpu_emit(G, 0, p, n));
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_nop(p, 3)));
+	/* Queue 1: stopped on a fault, ERROR and FAULT_ADDR non-zero. */
+	ASSERT_EQ(0, gpu_ring_start(G, q1));
+	ASSERT_EQ(0, gpu_exec(G, q1, p, mvgpu_cmd_nop(p, 1)));
+	ASSERT_EQ(0, gpu_expect_error(G, q1, p,
+				      mvgpu_cmd_fence(p, G->vram_size + 0x88, 1, 0),
+				      MVGPU_ERR_PAGE_FAULT, G->vram_size + 0x88))
+		TH_LOG("%s", G->why);
+
+	for (uint32_t q = 0; q < 2; q++) {
+		for (size_t i = 0; i < ARRAY_SIZE(ro); i++)
+			before[i] = gpu_qrd(G, q, ro[i]);
+		for (size_t v = 0; v < ARRAY_SIZE(vals); v++)
+			for (size_t i = 0; i < ARRAY_SIZE(ro); i++)
+				gpu_qwr(G, q, ro[i], vals[v]);
+		for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
+			ASSERT_EQ(before[i], gpu_qrd(G, q, ro[i]))
+				TH_LOG("queue %u register 0x%x changed", q, ro[i]);
+		}
+	}
+	ASSERT_NE(0, before[3]);
+	/* Device registers: STATUS, error block but its reason, RESET_COUNT. */
+	static const uint32_t dev_ro[] = {
+		MVGPU_REG_MAGIC, MVGPU_REG_ABI_VERSION, MVGPU_REG_VRAM_SIZE_LO,
+		MVGPU_REG_NUM_QUEUES, MVGPU_REG_CAPS, MVGPU_REG_STATUS,
+		MVGPU_REG_RESET_COUNT, MVGPU_REG_ERROR_QUEUE,
+		MVGPU_REG_ERROR_ADDR_LO,
+	};
+	uint32_t dev_before[ARRAY_SIZE(dev_ro)];
+
+	ASSERT_EQ(MVGPU_ERR_PAGE_FAULT,
+		  cause_error(G, 0, p, mvgpu_cmd_fence(p, G->vram_size + 0x100,
+						       1, 0)));
+	for (size_t i = 0; i < ARRAY_SIZE(dev_ro); i++)
+		dev_before[i] = gpu_rd(G, dev_ro[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(dev_ro); i++)
+		gpu_wr(G, dev_ro[i], 0x5a5a5a5a);
+	for (size_t i = 0; i < ARRAY_SIZE(dev_ro); i++) {
+		ASSERT_EQ(dev_before[i], gpu_rd(G, dev_ro[i]))
+			TH_LOG("register 0x%x changed", dev_ro[i]);
+	}
+	ASSERT_EQ(G->vram_size + 0x100, gpu_rd(G, MVGPU_REG_ERROR_ADDR_LO));
+	/* Any write to ERROR_REASON clears the block. */
+	gpu_wr(G, MVGPU_REG_ERROR_REASON, 0x5a5a5a5a);
+	ASSERT_EQ(0, gpu_rd(G, MVGPU_REG_ERROR_REASON));
+	ASSERT_EQ(0, gpu_rd(G, MVGPU_REG_ERROR_ADDR_LO));
+}
+
+/* Errors are cleared by CONTROL.RESET and by a device reset. */
+TEST_S(fault, error_recovery)
+{
+	uint32_t p[16], q1 = G->num_queues > 1 ? 1 : 0;
+	uint64_t cnt;
+
+	/* Queue reset: every queue register back to 0, then work runs. */
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_fence(p, SYS_VA, 77, 0)));
+	ASSERT_EQ(0, gpu_expect_error(G, 0, p, mvgpu_cmd_fence(p, 1ull << 40, 1, 0),
+				      MVGPU_ERR_PAGE_FAULT, 1ull << 40));
+	gpu_qwr(G, 0, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_RESET);
+	for (uint32_t reg = 0; reg < MVGPU_REG_QUEUE_STRIDE; reg += 4) {
+		ASSERT_EQ(0, gpu_qrd(G, 0, reg)) TH_LOG("register 0x%x", reg);
+	}
+	ASSERT_EQ(0, gpu_ring_start(G, 0));
+	victim_works(_metadata, self, 0);
+
+	/* Device reset (VFIO): errors of every queue, error block, status. */
+	ASSERT_EQ(0, gpu_ring_start(G, q1));
+	ASSERT_EQ(MVGPU_ERR_PAGE_FAULT,
+		  cause_error(G, 0, p, mvgpu_cmd_fence(p, 1ull << 41, 1, 0)));
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_NOP, 0, 0);
+	ASSERT_EQ(MVGPU_ERR_BAD_LENGTH, cause_error(G, q1, p, 1));
+	ASSERT_EQ(MVGPU_ERR_PAGE_FAULT, gpu_rd(G, MVGPU_REG_ERROR_REASON));
+	ASSERT_EQ(MVGPU_INT_ERROR, gpu_rd(G, MVGPU_REG_INT_STATUS));
+	ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
+	uint32_t resets = gpu_rd(G, MVGPU_REG_RESET_COUNT);
+
+	ASSERT_EQ(0, mvgpu_reset(&G->dev));
+	ASSERT_EQ(resets + 1, gpu_rd(G, MVGPU_REG_RESET_COUNT));
+	ASSERT_EQ(0, gpu_rd(G, MVGPU_REG_ERROR_REASON));
+	ASSERT_EQ(0, gpu_rd(G, MVGPU_REG_INT_STATUS));
+	for (uint32_t q = 0; q < G->num_queues; q++) {
+		for (uint32_t reg = 0; reg < MVGPU_REG_QUEUE_STRIDE; reg += 4) {
+			ASSERT_EQ(0, gpu_qrd(G, q, reg))
+				TH_LOG("queue %u register 0x%x", q, reg);
+		}
+	}
+	ASSERT_EQ(0, gpu_msi(G, self->efd));
+	ASSERT_EQ(0, gpu_ring_start(G, 0));
+	ASSERT_EQ(0, gpu_ring_start(G, q1));
+	victim_works(_metadata, self, q1);
+
+	/* Device reset through the BAR0 RESET register. */
+	p[0] = MVGPU_CMD_HEADER(MVGPU_OP_NOP, 0, 0);
+	ASSERT_EQ(MVGPU_ERR_BAD_LENGTH, cause_error(G, 0, p, 1));
+	ASSERT_EQ(MVGPU_ERR_BAD_LENGTH, gpu_rd(G, MVGPU_REG_ERROR_REASON));
+	gpu_wr(G, MVGPU_REG_RESET, MVGPU_RESET_KEY);
+	ASSERT_EQ(0, gpu_rd(G, MVGPU_REG_ERROR_REASON));
+	ASSERT_EQ(resets + 2, gpu_rd(G, MVGPU_REG_RESET_COUNT));
+	ASSERT_EQ(0, gpu_qrd(G, 0, MVGPU_Q_ERROR));
+	ASSERT_EQ(0, gpu_qrd(G, 0, MVGPU_Q_STATUS));
+	ASSERT_EQ(0, gpu_msi(G, self->efd));
+	ASSERT_EQ(0, gpu_ring_start(G, 0));
+	victim_works(_metadata, self, 0);
+}
+
+/*
+ * Long work on queue 0: @count COPYs of 4 MiB within VRAM, then a WAIT
+ * that never ends (so the queue stays busy however fast the copies), then
+ * a fence.
+ */
+static void start_long_work(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(fault) *self, int count,
+			    uint64_t *seq)
+{
+	uint32_t p[16];
+
+	for (int i = 0; i < count; i++) {
+		uint64_t src = (i & 1) ? 0x800000 : 0x400000;
+		uint64_t dst = (i & 1) ? 0x400000 : 0x800000;
+
+		ASSERT_EQ(0, gpu_emit(G, 0, p, mvgpu_cmd_copy(p, dst, src, 4u << 20)));
+	}
+	memset(G->vram + 0xc00000, 0, 8);
+	ASSERT_EQ(0, gpu_emit(G, 0, p, mvgpu_cmd_wait(p, 0xc00000, 1,
+						     MVGPU_WAIT_EQ)));
+	ASSERT_EQ(0, gpu_flush(G, 0, seq));
+}
+
+/* Wait until queue 0 has started executing (HEAD moved). */
+static void wait_started(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(fault) *self, uint32_t head0)
+{
+	uint64_t deadline = mvgpu_now_ns() + 5000000000ull;
+
+	while (gpu_qrd(G, 0, MVGPU_Q_HEAD) == head0) {
+		ASSERT_LT(mvgpu_now_ns(), deadline) TH_LOG("queue 0 did not start");
+		usleep(200);
+	}
+}
+
+/*
+ * VFIO_IOMMU_UNMAP_DMA of guest memory a WAIT keeps reading: the unmap
+ * returns, the queue faults (it can no longer read the value), and setting
+ * the value in the old host memory afterwards releases nothing.
+ */
+TEST_S(fault, unmap_while_waiting)
+{
+	struct mvgpu_dma_buf w;
+	uint64_t va = MVGPU_VA_SYSMEM + LONG_IOVA, seq, cnt;
+	volatile uint64_t *val;
+	uint32_t p[16];
+
+	ASSERT_EQ(0, mvgpu_dma_alloc(&G->dev, 0x2000, LONG_IOVA, &w));
+	val = (volatile uint64_t *)((uint8_t *)w.cpu + 0x1008);
+	*val = 0;
+	ASSERT_EQ(0, gpu_emit(G, 0, p, mvgpu_cmd_wait(p, va + 0x1008, 1,
+						     MVGPU_WAIT_EQ)));
+	ASSERT_EQ(0, gpu_emit(G, 0, p, mvgpu_cmd_fence(p, va, 0xaa, 0)));
+	ASSERT_EQ(0, gpu_flush(G, 0, &seq));
+	usleep(50000);
+	ASSERT_EQ(MVGPU_Q_STATUS_ENABLED | MVGPU_Q_STATUS_BUSY,
+		  gpu_qrd(G, 0, MVGPU_Q_STATUS));
+
+	ASSERT_EQ(0, mvgpu_dma_unmap(&G->dev, LONG_IOVA, 0x2000));
+	ASSERT_EQ(0, gpu_expect_error_tail(G, 0, NULL, 0, G->ring[0].tail,
+					   MVGPU_ERR_PAGE_FAULT, va + 0x1008))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
+	memset(w.cpu, 0x5c, 0x2000);
+	*val = 1;
+	usleep(50000);
+	ASSERT_GT(seq, mvgpu_ring_fence(&G->ring[0]));
+	for (int i = 0; i < 0x1000; i++) {
+		ASSERT_EQ(0x5c, ((uint8_t *)w.cpu)[i]) TH_LOG("byte %d written", i);
+	}
+	munmap(w.cpu, w.size);
+	ASSERT_EQ(0, gpu_queue_recover(G, 0));
+	victim_works(_metadata, self, 0);
+}
+
+/*
+ * VFIO_IOMMU_UNMAP_DMA of guest memory a long COPY is writing (or
+ * reading): the unmap returns, the queue either completed or faulted with
+ * PAGE_FAULT inside the buffer, the pages given back are never written by
+ * the GPU afterwards (the old host memory is refilled and must stay so),
+ * and new work on the same DMA addresses faults.
+ */
+static void check_unmap_copy(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(fault) *self, bool gpu_writes)
+{
+	uint64_t va = MVGPU_VA_SYSMEM + LONG_IOVA, seq, cnt, fault = 0;
+	struct mvgpu_dma_buf d;
+	uint32_t p[16], err = 0, head0;
+	int64_t bad;
+
+	ASSERT_EQ(0, mvgpu_dma_alloc(&G->dev, LONG_BYTES, LONG_IOVA, &d));
+	fill_pattern(G->vram, 4u << 20, 0x1111);
+	fill_pattern(d.cpu, LONG_BYTES, 0x2222);
+	head0 = G->ring[0].tail;
+	for (int i = 0; i < 6; i++) {
+		size_t n = gpu_writes ?
+			mvgpu_cmd_copy(p, va, 0, LONG_BYTES) :
+			mvgpu_cmd_copy(p, 0x800000, va, LONG_BYTES);
+
+		ASSERT_EQ(0, gpu_emit(G, 0, p, n));
+	}
+	ASSERT_EQ(0, gpu_flush(G, 0, &seq));
+	/* Unmap once the copies are under way. */
+	while (gpu_qrd(G, 0, MVGPU_Q_HEAD) == head0 &&
+	       (!gpu_writes || check_pattern(d.cpu, 8, 0x2222) == -1) &&
+	       !gpu_qrd(G, 0, MVGPU_Q_ERROR))
+		usleep(100);
+	usleep(rng_below(&self->rng, 3000));
+	ASSERT_EQ(0, mvgpu_dma_unmap(&G->dev, LONG_IOVA, LONG_BYTES));
+	fill_pattern(d.cpu, LONG_BYTES, 0x3333);
+
+	ASSERT_EQ(0, mvgpu_ring_wait_settled(&G->ring[0], SYNC_MS, &err));
+	if (err) {
+		mvgpu_ring_error(&G->ring[0], &err, &fault);
+		ASSERT_EQ(MVGPU_ERR_PAGE_FAULT, err);
+		ASSERT_LE(va, fault);
+		ASSERT_GT(va + LONG_BYTES, fault);
+		ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
+		ksft_print_msg("unmap: queue faulted at +0x%llx\n",
+			       (unsigned long long)(fault - va));
+	} else {
+		ASSERT_EQ(seq, mvgpu_ring_fence(&G->ring[0]));
+		ksft_print_msg("unmap: the copies completed first\n");
+	}
+	gpu_wr(G, MVGPU_REG_ERROR_REASON, 0);
+	gpu_wr(G, MVGPU_REG_INT_STATUS, MVGPU_INT_ALL);
+	ASSERT_EQ(0, gpu_queue_recover(G, 0));
+
+	/* The same DMA addresses now fault, reading or writing. */
+	ASSERT_EQ(0, gpu_expect_error(G, 0, p,
+				      mvgpu_cmd_copy(p, va + 0x1000, 0, 0x1000),
+				      MVGPU_ERR_PAGE_FAULT, va + 0x1000))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
+	ASSERT_EQ(0, gpu_queue_recover(G, 0));
+	ASSERT_EQ(0, gpu_expect_error(G, 0, p,
+				      mvgpu_cmd_copy(p, 0, va + 0x3000, 0x1000),
+				      MVGPU_ERR_PAGE_FAULT, va + 0x3000))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
+	ASSERT_EQ(0, gpu_queue_recover(G, 0));
+	victim_works(_metadata, self, 0);
+	usleep(20000);
+	bad = check_pattern(d.cpu, LONG_BYTES, 0x3333);
+	munmap(d.cpu, d.size);
+	ASSERT_EQ(-1, bad) TH_LOG("host memory written after unmap at +0x%llx",
+				  (unsigned long long)bad);
+}
+
+/* Rounds of the unmap tests: MVGPU_UNMAP_ROUNDS, default 3. */
+static int unmap_rounds(void)
+{
+	const char *env = getenv("MVGPU_UNMAP_ROUNDS");
+
+	return env && atoi(env) > 0 ? atoi(env) : 3;
+}
+
+TEST_S_TIMEOUT(fault, unmap_during_copy_to, 600)
+{
+	for (int i = 0; i < unmap_rounds(); i++)
+		check_unmap_copy(_metadata, self, true);
+}
+
+TEST_S_TIMEOUT(fault, unmap_during_copy_from, 600)
+{
+	for (int i = 0; i < unmap_rounds(); i++)
+		check_unmap_copy(_metadata, self, false);
+}
+
+/* VFIO_DEVICE_RESET while a long COPY runs and another queue waits. */
+TEST_S_TIMEOUT(fault, reset_during_work, 60)
+{
+	uint32_t p[16], q1 = G->num_queues > 1 ? 1 : 0, head0 = G->ring[0].tail;
+	uint64_t seq;
+
+	ASSERT_LE(2, G->num_queues);
+	ASSERT_EQ(0, gpu_ring_start(G, q1));
+	ASSERT_EQ(0, gpu_emit(G, q1, p, mvgpu_cmd_wait(p, 0x100, 1, MVGPU_WAIT_EQ)));
+	ASSERT_EQ(0, gpu_flush(G, q1, &seq));
+	fill_pattern(G->vram + 0x400000, 4u << 20, 0x4444);
+	start_long_work(_metadata, self, 32, &seq);
+	wait_started(_metadata, self, head0);
+
+	ASSERT_EQ(0, mvgpu_reset(&G->dev));
+	for (uint32_t q = 0; q < G->num_queues; q++) {
+		ASSERT_EQ(0, gpu_qrd(G, q, MVGPU_Q_STATUS)) TH_LOG("queue %u", q);
+		ASSERT_EQ(0, gpu_qrd(G, q, MVGPU_Q_HEAD)) TH_LOG("queue %u", q);
+	}
+	/* VRAM is zero, and stays so: nothing runs any more. */
+	ASSERT_EQ(-1, scan_words(G->vram, G->vram_size, 0));
+	usleep(20000);
+	ASSERT_EQ(-1, scan_words(G->vram, G->vram_size, 0));
+	ASSERT_EQ(0, gpu_msi(G, self->efd));
+	ASSERT_EQ(0, gpu_ring_start(G, 0));
+	victim_works(_metadata, self, 0);
+}
+
+/* Remove a vGPU whose device is open and busy: remove waits for close. */
+struct remover {
+	char uuid[MVGPU_UUID_LEN + 1];
+	volatile int done;
+	int ret;
+};
+
+static void *remover_main(void *arg)
+{
+	struct remover *rm = arg;
+
+	rm->ret = mvgpu_vgpu_remove(rm->uuid);
+	rm->done = 1;
+	return NULL;
+}
+
+TEST_S_TIMEOUT(fault, remove_during_work, 60)
+{
+	struct remover rm = { 0 };
+	uint32_t head0 = G->ring[0].tail;
+	pthread_t th;
+	uint64_t seq;
+
+	start_long_work(_metadata, self, 64, &seq);
+	wait_started(_metadata, self, head0);
+	memcpy(rm.uuid, self->uuid, sizeof(rm.uuid));
+	ASSERT_EQ(0, pthread_create(&th, NULL, remover_main, &rm));
+	usleep(300000);
+	ASSERT_EQ(0, rm.done) TH_LOG("remove did not wait for the close");
+	/* The device still works meanwhile. */
+	ASSERT_EQ(MVGPU_MAGIC, gpu_rd(G, MVGPU_REG_MAGIC));
+	ASSERT_EQ(0, gpu_qrd(G, 0, MVGPU_Q_ERROR));
+	ASSERT_TRUE(gpu_qrd(G, 0, MVGPU_Q_STATUS) & MVGPU_Q_STATUS_BUSY);
+	gpu_close(G);
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, rm.ret);
+	ASSERT_FALSE(mdev_exists(self->uuid));
+	vgpus_forget(&self->vl, self->uuid);
+}
+
+/* Close the device fd during work; reopened, it is idle and zeroed. */
+TEST_S_TIMEOUT(fault, close_during_work, 60)
+{
+	uint32_t head0 = G->ring[0].tail;
+	uint64_t seq;
+
+	fill_pattern(G->vram + 0x400000, 4u << 20, 0x5555);
+	start_long_work(_metadata, self, 64, &seq);
+	wait_started(_metadata, self, head0);
+	gpu_close(G);
+	close(self->efd);
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+
+	ASSERT_EQ(0, gpu_open(G, self->uuid, SYS_BYTES)) TH_LOG("%s", G->why);
+	ASSERT_EQ(0, gpu_msi(G, self->efd));
+	ASSERT_EQ(-1, scan_words(G->vram, G->vram_size, 0));
+	for (uint32_t q = 1; q < G->num_queues; q++) {
+		ASSERT_EQ(0, gpu_qrd(G, q, MVGPU_Q_STATUS));
+	}
+	victim_works(_metadata, self, 0);
+}
+
+TEST_HARNESS_MAIN
