@@ -49,6 +49,9 @@ struct page;
  * @num_engines: command engines of the pGPU
  * @num_queues: hardware command queues the core may hand out to vGPUs
  * @num_contexts: hardware contexts (address spaces); each vGPU takes one
+ * @vram_cacheable: VRAM is coherent memory the CPU may map write-back (the
+ *	core then maps vGPU apertures write-back); false for a device BAR,
+ *	which the core maps write-combined
  */
 struct mvgpu_pgpu_caps {
 	u64 vram_size;
@@ -56,6 +59,7 @@ struct mvgpu_pgpu_caps {
 	u32 num_engines;
 	u32 num_queues;
 	u32 num_contexts;
+	bool vram_cacheable;
 };
 
 /**

@@ -506,7 +506,8 @@ static int mvgpu_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 
 	mvgpu_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 			   VM_DONTDUMP);
-	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	if (!pgpu->caps.vram_cacheable)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 
 	/* Map chunk by chunk: the partition need not be contiguous. */
 	while (done < size) {

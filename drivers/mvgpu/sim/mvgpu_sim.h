@@ -197,7 +197,7 @@ struct mvgpu_sim_native {
 /**
  * struct mvgpu_sim_device - one simulated pGPU
  * @pdev: the PCI function
- * @vram: kernel mapping of VRAM (write-combined)
+ * @vram: kernel mapping of VRAM (write-back: it is plain memory)
  * @vram_phys: bus address of VRAM (BAR2)
  * @vram_size: bytes of VRAM offered to the core
  * @pgpu: the core's handle; set once registration returned
@@ -220,7 +220,7 @@ struct mvgpu_sim_native {
  */
 struct mvgpu_sim_device {
 	struct pci_dev *pdev;
-	void __iomem *vram;
+	void *vram;
 	resource_size_t vram_phys;
 	u64 vram_size;
 	struct mvgpu_pgpu *pgpu;

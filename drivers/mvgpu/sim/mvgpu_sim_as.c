@@ -22,10 +22,11 @@
  * and a second miss, or a refusal, is a page fault at the first missing
  * byte.
  *
- * VRAM is I/O memory to the kernel (BAR2, write-combined), reached with
- * memcpy_fromio()/memcpy_toio(); 64-bit values (fences, timestamps, WAIT
- * operands) are single aligned 64-bit accesses, so a WAIT on another queue
- * never sees half a value.
+ * VRAM is the memory behind BAR2, mapped write-back (memremap()) because
+ * it is plain memory of the machine emulating the pGPU, and reached with
+ * memcpy(); 64-bit values (fences, timestamps, WAIT operands) are single
+ * aligned 64-bit accesses, so a WAIT on another queue never sees half a
+ * value.
  */
 
 #include <linux/highmem.h>
@@ -215,25 +216,6 @@ void mvgpu_sim_as_unmap(struct mvgpu_sim_context *ctx, u64 gpu_va, u64 size)
 	up_write(&ctx->lock);
 }
 
-static void mvgpu_sim_as_io(void __iomem *io, void *buf, size_t len,
-			    enum mvgpu_sim_as_op op)
-{
-	switch (op) {
-	case MVGPU_SIM_AS_READ:
-		memcpy_fromio(buf, io, len);
-		break;
-	case MVGPU_SIM_AS_WRITE:
-		memcpy_toio(io, buf, len);
-		break;
-	case MVGPU_SIM_AS_READ_U64:
-		*(u64 *)buf = readq(io);
-		break;
-	case MVGPU_SIM_AS_WRITE_U64:
-		writeq(*(u64 *)buf, io);
-		break;
-	}
-}
-
 static void mvgpu_sim_as_mem(void *mem, void *buf, size_t len,
 			     enum mvgpu_sim_as_op op)
 {
@@ -274,7 +256,7 @@ static int mvgpu_sim_as_access_page(struct mvgpu_sim_context *ctx,
 	} else if (xa_is_value(entry)) {
 		u64 vram = ((u64)xa_to_value(entry) << PAGE_SHIFT) + off;
 
-		mvgpu_sim_as_io(ctx->sim->vram + vram, buf, len, op);
+		mvgpu_sim_as_mem(ctx->sim->vram + vram, buf, len, op);
 	} else {
 		kaddr = kmap_local_page(entry);
 		mvgpu_sim_as_mem(kaddr + off, buf, len, op);

@@ -97,7 +97,7 @@ static int mvgpu_sim_vram_read(void *priv, u64 offset, void *buf, size_t len)
 
 	if (!mvgpu_sim_range_ok(sim, offset, len))
 		return -EINVAL;
-	memcpy_fromio(buf, sim->vram + offset, len);
+	memcpy(buf, sim->vram + offset, len);
 	return 0;
 }
 
@@ -108,7 +108,7 @@ static int mvgpu_sim_vram_write(void *priv, u64 offset, const void *buf,
 
 	if (!mvgpu_sim_range_ok(sim, offset, len))
 		return -EINVAL;
-	memcpy_toio(sim->vram + offset, buf, len);
+	memcpy(sim->vram + offset, buf, len);
 	return 0;
 }
 
@@ -118,7 +118,7 @@ static int mvgpu_sim_vram_clear(void *priv, u64 offset, u64 len)
 
 	if (!mvgpu_sim_range_ok(sim, offset, len))
 		return -EINVAL;
-	memset_io(sim->vram + offset, 0, len);
+	memset(sim->vram + offset, 0, len);
 	return 0;
 }
 
@@ -314,10 +314,14 @@ static int mvgpu_sim_map_vram(struct mvgpu_sim_device *sim)
 	if (!devm_request_mem_region(&pdev->dev, sim->vram_phys, sim->vram_size,
 				     "mvgpu_sim VRAM"))
 		return -EBUSY;
-	sim->vram = devm_ioremap_wc(&pdev->dev, sim->vram_phys,
-				    sim->vram_size);
-	if (!sim->vram)
-		return -ENOMEM;
+	/*
+	 * The BAR is ordinary memory of the machine that emulates the pGPU,
+	 * so it is mapped write-back, as is every user mapping of it.
+	 */
+	sim->vram = devm_memremap(&pdev->dev, sim->vram_phys, sim->vram_size,
+				  MEMREMAP_WB);
+	if (IS_ERR(sim->vram))
+		return PTR_ERR(sim->vram);
 	return 0;
 }
 
@@ -403,6 +407,7 @@ static int mvgpu_sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	caps.num_engines = engines;
 	caps.num_queues = queues;
 	caps.num_contexts = contexts;
+	caps.vram_cacheable = true;
 	pgpu = mvgpu_pgpu_register(&pdev->dev, &mvgpu_sim_ops, &caps, sim);
 	if (IS_ERR(pgpu)) {
 		ret = PTR_ERR(pgpu);

@@ -14,9 +14,8 @@
  *   (module parameter, 0 disables the native path) as system pages at
  *   GPU VA 0, and a 64 KiB ring at MVGPU_VA_SYSMEM. Nothing else is
  *   mapped and there is no fault resolution: any other address is a page
- *   fault. Note the scratch buffer is system memory, where a vGPU's
- *   addresses below its VRAM size are VRAM (BAR2 through ioremap_wc);
- *   compare like with like when it matters.
+ *   fault. The scratch buffer is system memory, where a vGPU's addresses
+ *   below its VRAM size are VRAM (BAR2, also mapped write-back).
  * - /sys/kernel/debug/mvgpu_sim/<pci address>/scratch reads and writes
  *   the scratch buffer at the file offset (pread/pwrite), to set up
  *   inputs and check results.
