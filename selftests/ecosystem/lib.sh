@@ -118,6 +118,13 @@ wait_for() {
 	done
 }
 
+# Forgets every mdev definition mdevctl keeps (cleanup after a test).
+eco_undefine_all_mdevs() {
+	mdevctl list --defined 2>/dev/null | awk '{print $1}' | while read -r u; do
+		mdevctl undefine -u "$u" >/dev/null 2>&1
+	done
+}
+
 # Removes every vGPU of our pGPUs (left over by a failed test).
 eco_remove_all_vgpus() {
 	local dev

@@ -39,9 +39,7 @@ cleanup() {
 		wait "$libvirtd_pid" 2>/dev/null
 	fi
 	eco_stop_udevd
-	mdevctl list --defined 2>/dev/null | awk '{print $1}' | while read -r u; do
-		mdevctl undefine -u "$u" >/dev/null 2>&1
-	done
+	eco_undefine_all_mdevs
 	eco_remove_all_vgpus
 	rm -rf "$work"
 }

@@ -34,9 +34,7 @@ work=$(mktemp -d /tmp/mdevctl-test.XXXXXX)
 
 cleanup() {
 	eco_stop_udevd
-	mdevctl list --defined 2>/dev/null | awk '{print $1}' | while read -r u; do
-		mdevctl undefine -u "$u" >/dev/null 2>&1
-	done
+	eco_undefine_all_mdevs
 	eco_remove_all_vgpus
 	rm -rf "$work"
 }
