@@ -25,7 +25,7 @@
 
 /* ABI version register layout: major in bits 31:16, minor in bits 15:0. */
 #define MVGPU_ABI_MAJOR			1
-#define MVGPU_ABI_MINOR			1
+#define MVGPU_ABI_MINOR			2
 #define MVGPU_ABI_VERSION		((MVGPU_ABI_MAJOR << 16) | MVGPU_ABI_MINOR)
 
 /* Identification block (read-only unless noted). */
@@ -41,6 +41,7 @@
 #define   MVGPU_CAP_MSI			(1u << 1)
 #define   MVGPU_CAP_RESET		(1u << 2)
 #define   MVGPU_CAP_QUEUES		(1u << 3)	/* queue blocks, command packets */
+#define   MVGPU_CAP_DISPLAY		(1u << 4)	/* display block, EDID (ABI 1.2) */
 #define MVGPU_REG_SCRATCH		0x001c	/* read/write, reset to 0 */
 
 /* Control block. */
@@ -57,8 +58,9 @@
 #define   MVGPU_INT_SOFTWARE		(1u << 0)
 #define   MVGPU_INT_FENCE		(1u << 1)	/* an IRQ fence completed */
 #define   MVGPU_INT_ERROR		(1u << 2)	/* a queue stopped on error */
+#define   MVGPU_INT_DISPLAY		(1u << 3)	/* connector or EDID changed */
 #define   MVGPU_INT_ALL			(MVGPU_INT_SOFTWARE | MVGPU_INT_FENCE | \
-					 MVGPU_INT_ERROR)
+					 MVGPU_INT_ERROR | MVGPU_INT_DISPLAY)
 
 /* Error block: the first error since it was last cleared. */
 #define MVGPU_REG_ERROR_REASON		0x0110	/* MVGPU_ERR_*; write clears */
@@ -68,6 +70,41 @@
 /* Queues whose IRQ fence completed: bit q for queue q, write 1 to clear. */
 #define MVGPU_REG_FENCE_PENDING_LO	0x0120	/* queues 0-31 */
 #define MVGPU_REG_FENCE_PENDING_HI	0x0124	/* queues 32-63 */
+
+/*
+ * Display block (MVGPU_CAP_DISPLAY): one scanout plane read from the
+ * vGPU's VRAM. The guest writes the MVGPU_DISP_* plane registers (a
+ * shadow copy), then writes 1 to MVGPU_REG_DISP_UPDATE: the core checks
+ * the whole plane and makes it current at once (a tear-free flip), or
+ * leaves the current plane alone and sets MVGPU_DISP_STATUS_INVALID. A
+ * plane is valid when it is disabled, or when its format is known, width
+ * and height are within 1..MAX, stride >= width * bytes per pixel and a
+ * multiple of 4, and [offset, offset + stride * height) lies in VRAM.
+ */
+#define MVGPU_REG_DISP_CONTROL		0x0200	/* shadow */
+#define   MVGPU_DISP_CONTROL_ENABLE	(1u << 0)
+#define MVGPU_REG_DISP_FORMAT		0x0204	/* shadow, DRM fourcc */
+#define   MVGPU_DISP_FMT_XRGB8888	0x34325258	/* "XR24" */
+#define   MVGPU_DISP_FMT_ARGB8888	0x34325241	/* "AR24" */
+#define   MVGPU_DISP_FMT_RGB565		0x36314752	/* "RG16" */
+#define MVGPU_REG_DISP_WIDTH		0x0208	/* shadow, pixels */
+#define MVGPU_REG_DISP_HEIGHT		0x020c	/* shadow, lines */
+#define MVGPU_REG_DISP_STRIDE		0x0210	/* shadow, bytes per line */
+#define MVGPU_REG_DISP_OFFSET_LO	0x0214	/* shadow, VRAM byte offset */
+#define MVGPU_REG_DISP_OFFSET_HI	0x0218
+#define MVGPU_REG_DISP_UPDATE		0x021c	/* write 1: latch the shadow */
+#define MVGPU_REG_DISP_STATUS		0x0220	/* read-only */
+#define   MVGPU_DISP_STATUS_ENABLED	(1u << 0)	/* current plane is on */
+#define   MVGPU_DISP_STATUS_INVALID	(1u << 1)	/* last UPDATE refused */
+#define MVGPU_REG_DISP_FLIP_COUNT	0x0224	/* accepted UPDATEs */
+#define MVGPU_REG_DISP_MAX_WIDTH	0x0228	/* read-only */
+#define MVGPU_REG_DISP_MAX_HEIGHT	0x022c	/* read-only */
+#define MVGPU_REG_DISP_CONNECTOR	0x0230	/* read-only */
+#define   MVGPU_DISP_CONNECTED		(1u << 0)
+#define MVGPU_REG_DISP_EDID_SIZE	0x0234	/* read-only, bytes of EDID */
+/* The EDID blob the host set (VFIO EDID region), read-only, 32-bit reads. */
+#define MVGPU_REG_DISP_EDID		0x0400
+#define MVGPU_DISP_EDID_MAX		0x0400	/* 1 KiB: base + 7 extensions */
 
 /* Queue blocks: queue q at MVGPU_REG_QUEUE(q) + register. */
 #define MVGPU_MAX_QUEUES		64
