@@ -63,6 +63,7 @@ struct opts {
 	int reps;		/* switch: repetitions per slice */
 	int fair_vgpus;
 	int trace_ms;
+	int trace_vgpus;	/* timeline: vGPUs, weights 100, 200, ... */
 };
 
 /* One vGPU of the benchmark and its load. */
@@ -625,42 +626,66 @@ static void trace_write(const char *dir, const char *file, const char *val)
 		die("%s: %s", path, strerror(-ret));
 }
 
+/* The pGPU's number in the tracepoints: first line of its debugfs table. */
+static long pgpu_trace_id(const struct bench *b)
+{
+	char path[PATH_MAX], line[256];
+	struct stat st;
+	long id = -1;
+	FILE *f;
+
+	if (stat(DEBUGFS "/mvgpu", &st))
+		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
+	snprintf(path, sizeof(path), DEBUGFS "/mvgpu/%s/sched", b->pgpu[0]);
+	f = fopen(path, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	if (fgets(line, sizeof(line), f) && !strncmp(line, "pgpu ", 5))
+		id = strtol(line + 5, NULL, 10);
+	fclose(f);
+	if (id < 0)
+		die("%s: no pGPU number", path);
+	return id;
+}
+
 static void part_timeline(struct bench *b)
 {
-	static const uint32_t weights[] = { 100, 200, 300, 400 };
-	char dir[PATH_MAX], path[PATH_MAX + 16], line[1024];
+	int n = b->o.trace_vgpus;
+	char dir[PATH_MAX], path[PATH_MAX + 16], line[1024], pat[32];
+	long id = pgpu_trace_id(b);
 	FILE *f;
 	int lines = 0;
 
 	tracefs_dir(dir, sizeof(dir));
-	for (int i = 0; i < 4; i++) {
+	snprintf(pat, sizeof(pat), " pgpu=%ld ", id);
+	for (int i = 0; i < n; i++) {
 		struct vgpu *v = add(b, 0, "eighth");
 
-		vgpu_write(v, "sched_weight", weights[i]);
-		printf("TRACE vgpu pgpu=%s ctx=%llu label=vGPU%d-weight-%u\n",
-		       b->pgpu[0], (unsigned long long)vgpu_read(v, "context"),
-		       i, weights[i]);
+		vgpu_write(v, "sched_weight", 100 * (i + 1));
+		printf("TRACE vgpu pgpu=%ld ctx=%llu label=vGPU%d-weight-%d\n",
+		       id, (unsigned long long)vgpu_read(v, "context"),
+		       i, 100 * (i + 1));
 	}
 	pgpu_write(b, 0, "sched_policy", "weighted");
-	pump(b, 4, WARM_MS);
+	pump(b, n, WARM_MS);
 	trace_write(dir, "tracing_on", "0");
 	trace_write(dir, "trace", "\n");
 	trace_write(dir, "events/mvgpu/mvgpu_sched_switch_in/enable", "1");
 	trace_write(dir, "events/mvgpu/mvgpu_sched_switch_out/enable", "1");
 	trace_write(dir, "tracing_on", "1");
-	pump(b, 4, b->o.trace_ms);
+	pump(b, n, b->o.trace_ms);
 	trace_write(dir, "tracing_on", "0");
 	trace_write(dir, "events/mvgpu/mvgpu_sched_switch_in/enable", "0");
 	trace_write(dir, "events/mvgpu/mvgpu_sched_switch_out/enable", "0");
 	trace_write(dir, "tracing_on", "1");
-	finish(b, 4);
+	finish(b, n);
 	snprintf(path, sizeof(path), "%s/trace", dir);
 	f = fopen(path, "r");
 	if (!f)
 		die("%s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		if (line[0] == '#' || !strstr(line, "mvgpu_sched_switch_") ||
-		    !strstr(line, b->pgpu[0]))
+		    !strstr(line, pat))
 			continue;
 		printf("TRACE %s", line);
 		lines++;
@@ -668,8 +693,8 @@ static void part_timeline(struct bench *b)
 	fclose(f);
 	release(b);
 	pgpu_write(b, 0, "sched_policy", "best_effort");
-	printf("\nTimeline: %d switch events of 4 weighted vGPUs (100, 200, 300, 400) over %d ms\n",
-	       lines, b->o.trace_ms);
+	printf("\nTimeline: %d switch events of %d weighted vGPUs (weights 100, 200, ...) over %d ms\n",
+	       lines, n, b->o.trace_ms);
 	bench_line("BENCH timeline_events %d count\n", lines);
 }
 
@@ -689,7 +714,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mvgpu-sched-bench [--parts fair,share,switch,scale,timeline]\n"
-		"                         [--seconds S] [--reps N] [--fair-vgpus N] [--trace-ms MS]\n");
+		"                         [--seconds S] [--reps N] [--fair-vgpus N] [--trace-ms MS]\n"
+		"                         [--trace-vgpus N]\n");
 	exit(2);
 }
 
@@ -701,13 +727,14 @@ int main(int argc, char **argv)
 		{ "reps", required_argument, NULL, 'r' },
 		{ "fair-vgpus", required_argument, NULL, 'f' },
 		{ "trace-ms", required_argument, NULL, 't' },
+		{ "trace-vgpus", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct bench bench = {
 		.o = { .parts = "fair,share,switch,scale,timeline",
 		       .seconds_ms = 2000, .reps = 3, .fair_vgpus = 8,
-		       .trace_ms = 100 },
+		       .trace_ms = 100, .trace_vgpus = 4 },
 	};
 	struct bench *b = &bench;
 	int c;
@@ -721,11 +748,13 @@ int main(int argc, char **argv)
 		case 'r': b->o.reps = atoi(optarg); break;
 		case 'f': b->o.fair_vgpus = atoi(optarg); break;
 		case 't': b->o.trace_ms = atoi(optarg); break;
+		case 'v': b->o.trace_vgpus = atoi(optarg); break;
 		default: usage();
 		}
 	}
 	if (b->o.seconds_ms < 100 || b->o.reps < 1 || b->o.fair_vgpus < 2 ||
-	    b->o.fair_vgpus > 8 || b->o.trace_ms < 10)
+	    b->o.fair_vgpus > 8 || b->o.trace_ms < 10 ||
+	    b->o.trace_vgpus < 1 || b->o.trace_vgpus > 8)
 		usage();
 	find_pgpus(b);
 	cleanup_bench = b;
