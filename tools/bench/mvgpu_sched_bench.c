@@ -20,8 +20,9 @@
  *           vGPU alone; 32 vGPUs are 16 on each of two pGPUs, against one
  *           vGPU alone on each of them at the same time.
  * timeline  the mvgpu_sched_switch_in/out tracepoints of four weighted
- *           vGPUs over a short run, printed as "TRACE " lines for
- *           mvgpu-timeline (tools/bench/run turns them into an SVG).
+ *           vGPUs (weights 100 to 400) over a short run, printed as
+ *           "TRACE " lines for mvgpu-timeline (tools/bench/run turns them
+ *           into an SVG); --trace-* choose other vGPUs and policies.
  *
  * Output: tables, then one line per figure "BENCH <name> <value> <unit>".
  * A benchmark never fails on a figure; it stops with an error only if a
@@ -64,6 +65,8 @@ struct opts {
 	int fair_vgpus;
 	int trace_ms;
 	int trace_vgpus;	/* timeline: vGPUs, weights 100, 200, ... */
+	const char *trace_policy;
+	const char *trace_type;
 };
 
 /* One vGPU of the benchmark and its load. */
@@ -659,14 +662,14 @@ static void part_timeline(struct bench *b)
 	tracefs_dir(dir, sizeof(dir));
 	snprintf(pat, sizeof(pat), " pgpu=%ld ", id);
 	for (int i = 0; i < n; i++) {
-		struct vgpu *v = add(b, 0, "eighth");
+		struct vgpu *v = add(b, 0, b->o.trace_type);
 
 		vgpu_write(v, "sched_weight", 100 * (i + 1));
 		printf("TRACE vgpu pgpu=%ld ctx=%llu label=vGPU%d-weight-%d\n",
 		       id, (unsigned long long)vgpu_read(v, "context"),
 		       i, 100 * (i + 1));
 	}
-	pgpu_write(b, 0, "sched_policy", "weighted");
+	pgpu_write(b, 0, "sched_policy", b->o.trace_policy);
 	pump(b, n, WARM_MS);
 	trace_write(dir, "tracing_on", "0");
 	trace_write(dir, "trace", "\n");
@@ -693,8 +696,8 @@ static void part_timeline(struct bench *b)
 	fclose(f);
 	release(b);
 	pgpu_write(b, 0, "sched_policy", "best_effort");
-	printf("\nTimeline: %d switch events of %d weighted vGPUs (weights 100, 200, ...) over %d ms\n",
-	       lines, n, b->o.trace_ms);
+	printf("\nTimeline: %d switch events of %d %s vGPUs (weights 100, 200, ...), %s, over %d ms\n",
+	       lines, n, b->o.trace_type, b->o.trace_policy, b->o.trace_ms);
 	bench_line("BENCH timeline_events %d count\n", lines);
 }
 
@@ -715,7 +718,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: mvgpu-sched-bench [--parts fair,share,switch,scale,timeline]\n"
 		"                         [--seconds S] [--reps N] [--fair-vgpus N] [--trace-ms MS]\n"
-		"                         [--trace-vgpus N]\n");
+		"                         [--trace-vgpus N] [--trace-policy P] [--trace-type T]\n");
 	exit(2);
 }
 
@@ -728,13 +731,16 @@ int main(int argc, char **argv)
 		{ "fair-vgpus", required_argument, NULL, 'f' },
 		{ "trace-ms", required_argument, NULL, 't' },
 		{ "trace-vgpus", required_argument, NULL, 'v' },
+		{ "trace-policy", required_argument, NULL, 'P' },
+		{ "trace-type", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct bench bench = {
 		.o = { .parts = "fair,share,switch,scale,timeline",
 		       .seconds_ms = 2000, .reps = 3, .fair_vgpus = 8,
-		       .trace_ms = 100, .trace_vgpus = 4 },
+		       .trace_ms = 100, .trace_vgpus = 4,
+		       .trace_policy = "weighted", .trace_type = "eighth" },
 	};
 	struct bench *b = &bench;
 	int c;
@@ -749,6 +755,8 @@ int main(int argc, char **argv)
 		case 'f': b->o.fair_vgpus = atoi(optarg); break;
 		case 't': b->o.trace_ms = atoi(optarg); break;
 		case 'v': b->o.trace_vgpus = atoi(optarg); break;
+		case 'P': b->o.trace_policy = optarg; break;
+		case 'T': b->o.trace_type = optarg; break;
 		default: usage();
 		}
 	}
