@@ -262,7 +262,7 @@ static void svg(const char *title, double first, double last)
 	for (int i = 0; i < num_rows; i++) {
 		int y = top + i * (row_h + gap);
 
-		printf("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s engine %ld</text>\n",
+		printf("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">pGPU %s engine %ld</text>\n",
 		       left - 8, y + row_h / 2 + 5, xml(rows[i].pgpu),
 		       rows[i].engine);
 		printf("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f4f4f4\"/>\n",
@@ -287,7 +287,7 @@ static void svg(const char *title, double first, double last)
 
 		printf("<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"16\" fill=\"%s\"/>\n",
 		       left, y, palette[i % (sizeof(palette) / sizeof(palette[0]))]);
-		printf("<text x=\"%d\" y=\"%d\">%s (%s ctx %ld): %.1f ms on engines, %.1f %% of the engine time shown</text>\n",
+		printf("<text x=\"%d\" y=\"%d\">%s (pGPU %s ctx %ld): %.1f ms on engines, %.1f %% of the engine time shown</text>\n",
 		       left + 24, y + 13, xml(ctxs[i].label), xml(ctxs[i].pgpu),
 		       ctxs[i].ctx, ctxs[i].total * 1e3,
 		       100 * ctxs[i].total / engine_time);
