@@ -1196,12 +1196,16 @@ static bool smi_apply_setting(const struct smi_setting *set)
 				err == EACCES || err == EPERM ? " (run as root)" : "");
 		return false;
 	}
-	n = len ? write(fd, set->value, len) : -1;
-	err = len ? errno : EINVAL;
+	/* An empty write would not reach the kernel's check at all. */
+	if (len) {
+		n = write(fd, set->value, len);
+		err = n < 0 ? errno : EIO;
+	} else {
+		n = -1;
+		err = EINVAL;
+	}
 	close(fd);
 	if (n != (ssize_t)len) {
-		if (n >= 0)
-			err = EIO;
 		fprintf(stderr, "mvgpu-smi: %s: %s '%s' refused: %s%s%s%s\n",
 			set->target, knob->attr, set->value, strerror(err),
 			err == EINVAL ? " (valid: " : "",
