@@ -12,6 +12,8 @@
 #                       (default: the running kernel) and later kernels
 #   make dkms-uninstall remove the DKMS registration and its modules
 #   make tools          build the host tools (build/tools/mvgpu-smi)
+#   make guest-tools    build the guest userspace (libdrm) tools into
+#                       build/guest/ (tools/guest)
 #   make deb            Debian packages mvgpu-dkms and mvgpu-tools in
 #                       build/deb/ (needs debhelper, dh-dkms; lintian)
 #   make deps           install every Debian package build and tests need
@@ -50,7 +52,7 @@ C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h
 
 .PHONY: all modules modules-vm install deps lint unit check demo clean \
 	vm-tests nested-tests kscripts uninstall dkms-install dkms-uninstall tools deb \
-	bench
+	bench guest-tools
 
 all: modules
 
@@ -100,6 +102,9 @@ tools: $(TOOLS_OUT)/mvgpu-smi
 $(TOOLS_OUT)/mvgpu-smi: $(SRC)/tools/mvgpu-smi/mvgpu-smi.c
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) $(TOOLS_EXTRA_CFLAGS) -o $@ $< $(TOOLS_LDFLAGS)
+
+guest-tools:
+	$(MAKE) -C tools/guest
 
 deps:
 	@$(SRC)/tools/deps
