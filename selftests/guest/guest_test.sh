@@ -11,9 +11,11 @@
 # compare it with the pattern pixel for pixel. TAP output.
 #
 # Environment: MVGPU_GUEST_TYPE (vGPU type, default quarter);
-# MVGPU_GUEST_SCREENDUMP_OUT=1 also prints each screendump, gzipped and
-# base64-encoded between "== SCREENDUMP <name>" and "== END SCREENDUMP"
-# lines (make demo saves them on the host).
+# MVGPU_GUEST_UUID (use this existing vGPU instead of creating one);
+# MVGPU_GUEST_CONFORMANCE (the mvgpu-conformance tests to run, default
+# all); MVGPU_GUEST_SCREENDUMP_OUT=1 also prints each screendump, gzipped
+# and base64-encoded between "== SCREENDUMP <name>" and
+# "== END SCREENDUMP" lines (make demo saves them on the host).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,7 +39,8 @@ tap() { # tap OK|FAIL description
 
 finish() {
 	echo "1..$num"
-	[ -n "${uuid:-}" ] && [ -e "/sys/bus/mdev/devices/$uuid" ] &&
+	[ -n "${uuid:-}" ] && [ -z "${MVGPU_GUEST_UUID:-}" ] &&
+		[ -e "/sys/bus/mdev/devices/$uuid" ] &&
 		echo 1 > "/sys/bus/mdev/devices/$uuid/remove"
 	[ -n "${drains:-}" ] && kill "${drains[@]}" 2>/dev/null
 	[ -n "${work:-}" ] && rm -rf "$work"
@@ -89,33 +92,39 @@ fi
 
 work=$(mktemp -d /tmp/guest-test.XXXXXX)
 out=$work/l2.txt
-pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
-tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
-uuid=$(cat /proc/sys/kernel/random/uuid)
-if echo "$uuid" > "$tdir/create"; then
-	tap OK "create $type vGPU $uuid on $pgpu"
+if [ -n "${MVGPU_GUEST_UUID:-}" ]; then
+	uuid=$MVGPU_GUEST_UUID
+	pgpu=$(basename "$(readlink -f "/sys/bus/mdev/devices/$uuid/..")")
+	vram=$(cat "/sys/bus/mdev/devices/$uuid/mvgpu/vram_bytes")
+	tap OK "use vGPU $uuid on $pgpu"
 else
-	tap FAIL "create $type vGPU on $pgpu"
-	finish
+	pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
+	tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	if echo "$uuid" > "$tdir/create"; then
+		tap OK "create $type vGPU $uuid on $pgpu"
+	else
+		tap FAIL "create $type vGPU on $pgpu"
+		finish
+	fi
+	vram=$(sed -n 's/.*vram_bytes=\([0-9]*\).*/\1/p' "$tdir/description")
 fi
-vram=$(sed -n 's/.*vram_bytes=\([0-9]*\).*/\1/p' "$tdir/description")
 # A hang must be caught well within the conformance test's patience,
 # and a WAIT released by the nested guest's CPU must not be taken for one.
 wd=/sys/class/mdev_bus/$pgpu/mvgpu/sched_watchdog_ms
 [ -w "$wd" ] && echo 10000 > "$wd"
 
-# L2's files: the tools, modetest and their libraries; the module and
-# the DRM helpers it needs from the test kernel.
-mapfile -t files < <("$repo/tools/guest/l2-files" "$guest/mvgpu-info" \
-	"$guest/mvgpu-conformance" "$guest/mvgpu-gbench" \
-	"$guest/mvgpu-kms-pattern" "$modetest")
-mods=()
-if [ -f "$ko" ]; then
-	files+=(--file "$ko:/root/mvgpu_drm.ko")
-	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
-		mods+=(--modprobe "$dep")
-	done
+# L2's files: the tools, modetest and their libraries; the module, and
+# the DRM helpers it needs loaded from the test kernel.
+modarg=()
+[ -f "$ko" ] && modarg=(--module "$ko")
+if ! list=$("$repo/tools/guest/l2-files" "${modarg[@]}" \
+	"$guest/mvgpu-info" "$guest/mvgpu-conformance" "$guest/mvgpu-gbench" \
+	"$guest/mvgpu-kms-pattern" "$modetest"); then
+	tap FAIL "list the files of the L2 guest"
+	finish
 fi
+mapfile -t files <<<"$list"
 # L1's QEMU monitor and a line to L2's ttyS3, both on pipes.
 mkfifo "$work/mon.in" "$work/mon.out" "$work/ctl.in" "$work/ctl.out"
 cat "$work/mon.out" > "$work/monitor.log" 2>&1 &
@@ -124,13 +133,14 @@ cat "$work/ctl.out" > /dev/null 2>&1 &
 drains+=($!)
 
 start=$(date +%s)
-"$repo/tools/vm/run-l2" --timeout 1500 --mem 1024 "${files[@]}" "${mods[@]}" \
+"$repo/tools/vm/run-l2" --timeout 1500 --mem 1024 "${files[@]}" \
 	--qemu-arg -device \
 	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=on" \
 	--qemu-arg -monitor --qemu-arg "pipe:$work/mon" \
 	--qemu-arg -chardev --qemu-arg "pipe,id=l2ctl,path=$work/ctl" \
 	--qemu-arg -serial --qemu-arg chardev:l2ctl \
-	-- "$(cat "$here/l2-guest.sh")" > "$out" 2>&1 &
+	-- "conformance_tests='${MVGPU_GUEST_CONFORMANCE:-}'
+$(cat "$here/l2-guest.sh")" > "$out" 2>&1 &
 l2=$!
 
 # to_pipe FIFO LINE: write a line QEMU reads (never blocks if it is gone).
@@ -237,6 +247,9 @@ l2_step modetest_s "modetest -M mvgpu -s sets a mode"
 l2_step pattern_cpu "mvgpu-kms-pattern: CPU drawing, drmModeSetCrtc"
 l2_step pattern_gpu_atomic "mvgpu-kms-pattern: vGPU BLIT drawing, atomic commit"
 
+if [ -n "${MVGPU_GUEST_UUID:-}" ]; then
+	finish
+fi
 if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&
    [ ! -e "/sys/bus/mdev/devices/$uuid" ]; then
 	tap OK "vGPU removed after the L2 guest exited"

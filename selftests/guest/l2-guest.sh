@@ -32,7 +32,10 @@ mvgpu-info --keys
 result info $?
 
 step conformance
-mvgpu-conformance
+# $conformance_tests (set before this file by guest_test.sh): names of
+# tests, or empty for all.
+# shellcheck disable=SC2154,SC2086 # a list of names
+mvgpu-conformance $conformance_tests
 result conformance $?
 
 step modetest_c
