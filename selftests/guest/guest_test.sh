@@ -13,7 +13,8 @@
 # Environment: MVGPU_GUEST_TYPE (vGPU type, default quarter);
 # MVGPU_GUEST_UUID (use this existing vGPU instead of creating one);
 # MVGPU_GUEST_CONFORMANCE (the mvgpu-conformance tests to run, default
-# all); MVGPU_GUEST_SCREENDUMP_OUT=1 also prints each screendump, gzipped
+# all); MVGPU_GUEST_DISPLAY=off (attach without display=on: for hosts
+# without display support; every screendump check then fails); MVGPU_GUEST_SCREENDUMP_OUT=1 also prints each screendump, gzipped
 # and base64-encoded between "== SCREENDUMP <name>" and
 # "== END SCREENDUMP" lines (make demo saves them on the host).
 set -u
@@ -135,7 +136,7 @@ drains+=($!)
 start=$(date +%s)
 "$repo/tools/vm/run-l2" --timeout 1500 --mem 1024 "${files[@]}" \
 	--qemu-arg -device \
-	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=on" \
+	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=${MVGPU_GUEST_DISPLAY:-on}" \
 	--qemu-arg -monitor --qemu-arg "pipe:$work/mon" \
 	--qemu-arg -chardev --qemu-arg "pipe,id=l2ctl,path=$work/ctl" \
 	--qemu-arg -serial --qemu-arg chardev:l2ctl \
