@@ -133,6 +133,7 @@ drains=($!)
 cat "$work/ctl.out" > /dev/null 2>&1 &
 drains+=($!)
 
+: > "$out"
 start=$(date +%s)
 "$repo/tools/vm/run-l2" --timeout 1500 --mem 1024 "${files[@]}" \
 	--qemu-arg -device \
