@@ -6,6 +6,7 @@
 #ifndef _MVGPU_CORE_H_
 #define _MVGPU_CORE_H_
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
@@ -18,7 +19,15 @@
 #include <mvgpu/mvgpu_backend.h>
 
 #include "mvgpu_cfg_space.h"
+#include "mvgpu_display.h"
 #include "mvgpu_partition.h"
+
+/*
+ * VFIO region offsets in the device file: the region index shifted left by
+ * MVGPU_REGION_SHIFT, plus the offset in the region.
+ */
+#define MVGPU_REGION_SHIFT	40
+#define MVGPU_REGION_MASK	(BIT_ULL(MVGPU_REGION_SHIFT) - 1)
 
 /* full, 1/2, 1/4, 1/8, 1/16 of a pGPU */
 #define MVGPU_MAX_TYPES		5
@@ -190,6 +199,8 @@ struct mvgpu_unmap_range {
  *	Written under @dma_lock, read without it (see mvgpu_dma.c)
  * @unmap_log: DMA page frames of the latest dma_unmap callbacks, the
  *	callback ending @unmap_seq 2 * n at index n % MVGPU_UNMAP_LOG
+ * @display: scanout plane, virtual monitor and their host view; its own
+ *	lock (&mvgpu_display.lock) nests inside @state_lock
  */
 struct mvgpu_vgpu {
 	struct vfio_device vdev;
@@ -212,6 +223,7 @@ struct mvgpu_vgpu {
 	bool dma_open;
 	u64 unmap_seq;
 	struct mvgpu_unmap_range unmap_log[MVGPU_UNMAP_LOG];
+	struct mvgpu_display display;
 };
 
 static inline struct mvgpu_vgpu *vdev_to_vgpu(struct vfio_device *vdev)

@@ -175,6 +175,10 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 	if (ret)
 		goto out_unmap_vram;
 
+	ret = mvgpu_display_init(vgpu);
+	if (ret)
+		goto out_unmap_vram;
+
 	mvgpu_vgpu_init_cfg(vgpu);
 	mvgpu_regs_reset(vgpu);
 	return 0;
@@ -208,6 +212,7 @@ void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu)
 	mvgpu_queues_stop(vgpu);
 	mvgpu_dma_release_all(vgpu, true);
 	mvgpu_irq_release(vgpu);
+	mvgpu_display_fini(vgpu);
 	pgpu->ops->as_unmap(pgpu->backend_priv, vgpu->part.context, 0,
 			    vgpu->bar2_size);
 	if (mvgpu_vgpu_vram_clear(vgpu))
@@ -352,11 +357,42 @@ static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(resets);
 
+static ssize_t display_dmabuf_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_to_vgpu(dev);
+	bool enabled;
+
+	mutex_lock(&vgpu->display.lock);
+	enabled = vgpu->display.dmabuf_enabled;
+	mutex_unlock(&vgpu->display.lock);
+	return sysfs_emit(buf, "%d\n", enabled);
+}
+
+static ssize_t display_dmabuf_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct mvgpu_vgpu *vgpu = dev_to_vgpu(dev);
+	unsigned int val;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &val);
+	if (ret || val > 1)
+		return -EINVAL;
+	mutex_lock(&vgpu->display.lock);
+	vgpu->display.dmabuf_enabled = val;
+	mutex_unlock(&vgpu->display.lock);
+	return count;
+}
+static DEVICE_ATTR_RW(display_dmabuf);
+
 static struct attribute *mvgpu_vgpu_attrs[] = {
 	&dev_attr_vram_bytes.attr,
 	&dev_attr_queues.attr,
 	&dev_attr_context.attr,
 	&dev_attr_resets.attr,
+	&dev_attr_display_dmabuf.attr,
 	NULL,
 };
 
