@@ -32,8 +32,10 @@
  *
  * The watchdog runs from a periodic work item: a queue that has work but
  * has not moved forward (&mvgpu_backend_ops.queue_progress) for
- * sched_watchdog_ms is stopped with MVGPU_ERR_HANG, which its guest sees
- * as a queue error; other queues and vGPUs are not touched.
+ * sched_watchdog_ms, although its vGPU was given the engine meanwhile, is
+ * stopped with MVGPU_ERR_HANG, which its guest sees as a queue error;
+ * other queues and vGPUs are not touched. A vGPU the policy holds back
+ * (fixed_share, caps) or that waits for its turn is never blamed for it.
  */
 
 #include <linux/atomic.h>
@@ -169,6 +171,7 @@ static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
 	ran = end - start;
 
 	spin_lock(&ps->lock);
+	vs->runs++;
 	mvgpu_sched_stats_charge(&vs->stats, ran, &run);
 	mvgpu_sched_stats_charge(&ps->stats, ran, &run);
 	still = run.stop == MVGPU_ENGINE_SLICE ||
@@ -404,6 +407,23 @@ void mvgpu_vgpu_sched_count(struct mvgpu_vgpu *vgpu, u64 faults, u64 resets)
 	ps->stats.faults += faults;
 	ps->stats.resets += resets;
 	spin_unlock(&ps->lock);
+}
+
+/**
+ * mvgpu_vgpu_sched_runs() - engine runs a vGPU was given so far
+ * @vgpu: the vGPU
+ *
+ * Any context that may take a spinlock. Return: the count.
+ */
+u64 mvgpu_vgpu_sched_runs(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
+	u64 runs;
+
+	spin_lock(&ps->lock);
+	runs = vgpu->sched.runs;
+	spin_unlock(&ps->lock);
+	return runs;
 }
 
 /**
