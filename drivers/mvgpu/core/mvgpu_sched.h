@@ -73,6 +73,7 @@ struct mvgpu_sched_engine {
  * @engines: one per engine of the pGPU
  * @kick_seq: bumped whenever an idle engine may find work; an engine
  *	sleeps only while it is unchanged
+ * @running: engines running a vGPU
  * @work_wq: idle engine threads wait here
  * @idle_wq: woken whenever a vGPU leaves an engine
  * @watchdog_ms: hang timeout, 0 when off
@@ -87,6 +88,7 @@ struct mvgpu_pgpu_sched {
 	struct mvgpu_sched policy;
 	struct mvgpu_sched_engine *engines;
 	u64 kick_seq;
+	u32 running;
 	wait_queue_head_t work_wq;
 	wait_queue_head_t idle_wq;
 	u32 watchdog_ms;
