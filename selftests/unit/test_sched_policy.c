@@ -1130,6 +1130,48 @@ TEST(weighted_cap_lifted_no_burst)
 	}
 }
 
+/*
+ * Weights asking for more than one engine: the heavy entity gets a whole
+ * engine and the others share the rest by weight (water-filling); when its
+ * weight drops it has no backlog to replay.
+ */
+TEST(weighted_over_one_engine)
+{
+	static const u32 w[] = { 100, 200, 5000 };
+	struct sim *m = sim_new(2, 3, MVGPU_SCHED_WEIGHTED, 2 * MS, NULL);
+	double s0, s1, s2;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, mvgpu_sched_set_weight(&m->s, &m->ents[i].se, w[i]));
+		sim_saturate(m, i);
+	}
+	sim_run(m, 100 * MS);
+	sim_window(m);
+	sim_run(m, 10 * SEC);
+	s0 = sim_share(m, 0);
+	s1 = sim_share(m, 1);
+	s2 = sim_share(m, 2);
+	report("weighted over one engine E=2 weights 100:200:5000: %.3f%% %.3f%% %.3f%% (want 16.667%% 33.333%% 50%%)",
+	       100 * s0, 100 * s1, 100 * s2);
+	EXPECT_LE(fabs(s0 - 1.0 / 6), 0.02);
+	EXPECT_LE(fabs(s1 - 1.0 / 3), 0.02);
+	EXPECT_LE(fabs(s2 - 0.5), 0.02);
+	ASSERT_EQ(0, mvgpu_sched_set_weight(&m->s, &m->ents[2].se, 100));
+	sim_window(m);
+	sim_run(m, 200 * MS);
+	s0 = sim_share(m, 0);
+	s1 = sim_share(m, 1);
+	s2 = sim_share(m, 2);
+	report("weighted after the weight drops to 100:200:100: %.3f%% %.3f%% %.3f%% (want 25%% 50%% 25%%)",
+	       100 * s0, 100 * s1, 100 * s2);
+	EXPECT_LE(fabs(s0 - 0.25), 0.03);
+	EXPECT_LE(fabs(s1 - 0.5), 0.03);
+	EXPECT_LE(fabs(s2 - 0.25), 0.03);
+	EXPECT_EQ(0, m->errors) TH_LOG("%s", m->first_error);
+	sim_free(m);
+}
+
 static void fixed_case(struct __test_metadata *_metadata, u32 engines, int n,
 		       const u32 *shares, int busy_n, u64 overrun)
 {
