@@ -3,18 +3,24 @@
 #
 # Nested display test, run inside the L1 VM of the test bed: an L2 guest
 # without a driver (tools/l2/mvgpu-display) reads the EDID, draws the test
-# pattern into VRAM and programs the display block; the L1 QEMU runs the
-# vGPU with display=on (region planes), ramfb=on (vfio-pci-nohotplug) and
-# xres/yres, and a screendump through its QMP socket must show the pattern
-# pixel for pixel at the size the host set. One L2 boot checks it all.
-# TAP output.
+# pattern into VRAM at the EDID's preferred size and programs the display
+# block; the L1 QEMU runs the vGPU with display=on (region planes) and
+# ramfb=on (vfio-pci-nohotplug) and no display (-display none), and a
+# screendump through its QMP socket must show the pattern pixel for pixel.
+# One L2 boot checks it all. Before it, a QEMU that is not booted checks
+# the dma-buf opt-in: with display_dmabuf=1 QEMU insists on OpenGL.
+#
+# QEMU (up to at least 9.x) reads the EDID region only for dma-buf
+# displays, so xres=/yres= cannot be used with region planes: QEMU refuses
+# them ("need edid support"), which is checked too. TAP output.
 set -u
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 bindir=$repo/build/l2
 type=quarter
-xres=1280
-yres=800
+# The default monitor of a vGPU: 1024x768.
+width=1024
+height=768
 hold=40
 num=0
 failed=0
@@ -49,7 +55,7 @@ wait_for() {
 }
 
 echo "TAP version 13"
-echo "1..14"
+echo "1..17"
 
 for tool in mvgpu-display display_check; do
 	if [ ! -x "$bindir/$tool" ]; then
@@ -71,11 +77,43 @@ else
 	tap FAIL "create $type vGPU on $pgpu"
 fi
 
+dev=/sys/bus/mdev/devices/$uuid
+# qemu_fails DEVICE-OPTIONS PATTERN: QEMU refuses to start with PATTERN.
+qemu_fails() {
+	local log=$work/qemu.log
+	timeout 120 qemu-system-x86_64 -accel tcg -m 128 -nodefaults \
+		-no-user-config -display none -net none -S \
+		-device "$1" -qmp "unix:$work/quit.sock,server=on,wait=off" \
+		> "$log" 2>&1 &
+	local pid=$!
+	# A QEMU that starts waits (-S): stop it once its socket is there.
+	wait_for 60 test -S "$work/quit.sock" -o ! -d "/proc/$pid"
+	kill "$pid" 2>/dev/null
+	wait "$pid"
+	rm -f "$work/quit.sock"
+	sed 's/^/# qemu: /' "$log"
+	grep -q "$2" "$log"
+}
+
+echo 1 > "$dev/mvgpu/display_dmabuf"
+if qemu_fails "vfio-pci,sysfsdev=$dev,display=on" "opengl not available"; then
+	tap OK "display_dmabuf=1: QEMU probes dma-bufs and wants OpenGL"
+else
+	tap FAIL "display_dmabuf=1: QEMU did not insist on OpenGL"
+fi
+echo 0 > "$dev/mvgpu/display_dmabuf"
+if qemu_fails "vfio-pci,sysfsdev=$dev,display=on,xres=1280,yres=800" \
+	"need edid support"; then
+	tap OK "QEMU refuses xres/yres with region planes (EDID only for dma-buf displays)"
+else
+	tap FAIL "QEMU accepted xres/yres with region planes"
+fi
+
 start=$(date +%s)
 "$repo/tools/vm/run-l2" --timeout 600 --qmp "$sock" \
 	--file "$bindir/mvgpu-display:/bin/mvgpu-display" \
 	--qemu-arg -device \
-	--qemu-arg "vfio-pci-nohotplug,sysfsdev=/sys/bus/mdev/devices/$uuid,display=on,ramfb=on,xres=$xres,yres=$yres" \
+	--qemu-arg "vfio-pci-nohotplug,sysfsdev=$dev,display=on,ramfb=on" \
 	-- "mvgpu-display $hold" > "$out" 2>&1 &
 l2=$!
 
@@ -95,8 +133,8 @@ if wait_for 400 grep -q '^display_ready=1$' "$out"; then
 	else
 		tap FAIL "screendump of the guest's plane"
 	fi
-	if "$check" compare "$work/after.ppm" "$xres" "$yres"; then
-		tap OK "screendump shows the test pattern pixel for pixel at ${xres}x$yres"
+	if "$check" compare "$work/after.ppm" "$width" "$height"; then
+		tap OK "screendump shows the test pattern pixel for pixel at ${width}x$height"
 	else
 		tap FAIL "screendump differs from the test pattern"
 	fi
@@ -120,7 +158,7 @@ expect caps_display=yes "display capability"
 expect connected=yes "monitor connected"
 expect edid_checksum=ok "EDID checksum"
 expect edid_header=ok "EDID header"
-expect "edid_mode=${xres}x$yres" "EDID preferred mode is QEMU's xres/yres"
+expect "edid_mode=${width}x$height" "EDID preferred mode is the default monitor's"
 expect bad_plane=refused "plane past the end of VRAM refused"
 
 if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&
