@@ -219,6 +219,10 @@ static inline void mvgpu_write(struct mvgpu_device *mdev, u32 reg, u32 val)
 	iowrite32(val, mdev->mmio + reg);
 }
 
+/* mvgpu_drm_debugfs.c */
+struct drm_minor;
+void mvgpu_debugfs_init(struct drm_minor *minor);
+
 /* mvgpu_drm_gem.c */
 struct drm_file;
 struct drm_mode_create_dumb;
