@@ -144,6 +144,9 @@ start=$(date +%s)
 	-- "conformance_tests='${MVGPU_GUEST_CONFORMANCE:-}'
 $(cat "$here/l2-guest.sh")" > "$out" 2>&1 &
 l2=$!
+# L2's output as it comes, so that a timeout still shows how far it got.
+tail -n +1 -f --pid="$l2" "$out" | sed -u 's/^/# L2: /' &
+drains+=($!)
 
 # to_pipe FIFO LINE: write a line QEMU reads (never blocks if it is gone).
 to_pipe() {
@@ -200,9 +203,11 @@ for variant in cpu gpu_atomic; do
 done
 wait "$l2"
 rc=$?
+sleep 2	# tail -f notices the end of L2 within a second
 echo "# L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
-sed 's/^/# L2: /' "$out"
-sed 's/^/# monitor: /' "$work/monitor.log" | tr -d '\r' | grep -v '^# monitor: *$'
+# The monitor's replies, without its prompt, echo and cursor movements.
+tr -d '\r' < "$work/monitor.log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' |
+	grep -v -e '^(qemu)' -e '^ *$' | sed 's/^/# monitor: /'
 if [ $rc -eq 0 ]; then
 	tap OK "L2 guest booted with the vGPU, ran every step, kernel log clean"
 else
