@@ -25,9 +25,9 @@
 #                       ends with one line "N passed, N failed"
 #   make demo           boot a VM, create vGPUs, attach one to a nested guest
 #   make bench          build the modules for 6.12 and run the vGPU versus
-#                       native benchmark in the test VM (tools/bench/run),
-#                       then the guest benchmark through the DRM driver in
-#                       a nested guest (tools/bench/run-guest)
+#                       native and the scheduler benchmarks in the test VM
+#                       (tools/bench/run), then the guest benchmark through
+#                       the DRM driver in a nested guest (tools/bench/run-guest)
 
 SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(SRC)/build
