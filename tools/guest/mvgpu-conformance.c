@@ -1120,6 +1120,8 @@ static int t_fault_recovery(struct conf *c)
 	ret = bad_job(c, "WAIT that never holds", p,
 		      mvgpu_cmd_wait(p, s.va + 0x8000, 1, MVGPU_WAIT_EQ),
 		      HANG_NS);
+	/* If nothing stopped it, release it so that the queue goes on. */
+	*(volatile uint64_t *)(s.cpu + 0x8000) = 1;
 	if (!ret)
 		ret = still_works(c, "a hang");
 	if (ret)
