@@ -1042,22 +1042,27 @@ static int t_wait_checks(struct conf *c)
 {
 	uint32_t p[MVGPU_CMD_MAX_DWORDS];
 	struct mvgpu_job job;
+	uint64_t seqno;
 	int ret;
 
 	mvgpu_job_init(&job, 0);
 	mvgpu_job_emit(&job, p, mvgpu_cmd_nop(p, 1));
 	mvgpu_job_use(&job, &c->sys);
 	ret = mvgpu_job_run(&c->drm, &job, SYNC_NS);
+	seqno = job.seqno;
 	mvgpu_job_fini(&job);
 	if (ret)
 		return fail(c, ret, "NOP job: %s", strerror(-ret));
-	ret = mvgpu_wait(&c->drm, 0, job.seqno + 1000, 0);
+	ret = mvgpu_wait(&c->drm, 0, 0, 0);
+	if (ret != -EINVAL)
+		return fail(c, 0, "wait for seqno 0: %d", ret);
+	ret = mvgpu_wait(&c->drm, 0, seqno + 1000, 0);
 	if (ret != -EINVAL)
 		return fail(c, 0, "wait for a seqno never issued: %d", ret);
 	ret = mvgpu_wait(&c->drm, (uint32_t)c->drm.num_queues, 1, 0);
 	if (ret != -EINVAL)
 		return fail(c, 0, "wait on a queue past the last: %d", ret);
-	ret = mvgpu_wait(&c->drm, 0, job.seqno, 0);
+	ret = mvgpu_wait(&c->drm, 0, seqno, 0);
 	if (ret)
 		return fail(c, ret, "poll of a completed job: %s",
 			    strerror(-ret));
