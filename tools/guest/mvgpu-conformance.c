@@ -1090,20 +1090,23 @@ static int bad_job(struct conf *c, const char *what, const uint32_t *p,
 	ret = mvgpu_job_submit(&c->drm, &job);
 	if (!ret) {
 		ret = mvgpu_wait(&c->drm, 0, job.seqno, timeout_ns);
-		if (ret == -EIO)
+		if (ret == -EIO) {
 			printf("# %s: -EIO at wait after %.1f s\n", what,
 			       (mvgpu_drm_now_ns() - t0) / 1e9);
-		else
+			ret = 0;
+		} else {
 			ret = fail(c, 0, "%s: wait returned %d (%s), want -EIO",
 				   what, ret, strerror(-ret));
+		}
 	} else if (ret == -EINVAL) {
 		printf("# %s: -EINVAL at submit\n", what);
+		ret = 0;
 	} else {
 		ret = fail(c, 0, "%s: submit returned %d (%s)", what, ret,
 			   strerror(-ret));
 	}
 	mvgpu_job_fini(&job);
-	return ret == -EIO || ret == -EINVAL ? 0 : ret;
+	return ret;
 }
 
 static int t_fault_recovery(struct conf *c)
