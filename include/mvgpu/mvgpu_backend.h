@@ -30,6 +30,20 @@
  * a FENCE packet completes, and mvgpu_pgpu_queue_error() when a queue stops
  * on an error. The backend never interprets guest registers, and the core
  * never parses command packets.
+ *
+ * DOC: Engine scheduling
+ *
+ * The core decides which vGPU runs on which engine and for how long. It
+ * runs one kernel thread per engine that calls
+ * &mvgpu_backend_ops.engine_run with a context and a time budget: the
+ * backend executes the work of that context's enabled queues, and nothing
+ * else, on that engine until the budget is used up, the context has no
+ * runnable work, or &mvgpu_backend_ops.engine_preempt asks it to stop.
+ * Work cut short is saved with the context (its queue positions and the
+ * progress of a command in flight) and resumes at the next run, on any
+ * engine. A backend must bound the time between preemption points: that
+ * bound is the scheduler's worst-case slice overrun. The backend keeps no
+ * scheduling policy of its own; doorbells only make queues ready.
  */
 #ifndef _MVGPU_BACKEND_H_
 #define _MVGPU_BACKEND_H_
@@ -39,6 +53,36 @@
 struct device;
 struct mvgpu_pgpu;
 struct page;
+
+/**
+ * enum mvgpu_engine_stop - why &mvgpu_backend_ops.engine_run returned
+ * @MVGPU_ENGINE_IDLE: the context has no work left on any queue
+ * @MVGPU_ENGINE_SLICE: the budget is used up; work remains
+ * @MVGPU_ENGINE_PREEMPTED: &mvgpu_backend_ops.engine_preempt stopped the
+ *	run early; work remains
+ * @MVGPU_ENGINE_WAITING: every queue of the context with work waits for a
+ *	memory condition (a WAIT packet); try again after
+ *	&mvgpu_engine_run.retry_ns
+ */
+enum mvgpu_engine_stop {
+	MVGPU_ENGINE_IDLE,
+	MVGPU_ENGINE_SLICE,
+	MVGPU_ENGINE_PREEMPTED,
+	MVGPU_ENGINE_WAITING,
+};
+
+/**
+ * struct mvgpu_engine_run - outcome of one &mvgpu_backend_ops.engine_run
+ * @stop: why the run ended
+ * @commands: command packets the run completed
+ * @retry_ns: with %MVGPU_ENGINE_WAITING, how long until a waiting queue
+ *	should be polled again
+ */
+struct mvgpu_engine_run {
+	enum mvgpu_engine_stop stop;
+	u32 commands;
+	u64 retry_ns;
+};
 
 /**
  * struct mvgpu_pgpu_caps - fixed properties of a physical GPU
@@ -100,6 +144,19 @@ struct mvgpu_pgpu_caps {
  * @queue_head: byte offset of the next command @hwq will execute. Any
  *	context.
  * @queue_busy: whether @hwq has work it has not finished. Any context.
+ * @queue_progress: a counter of @hwq that grows whenever the queue moves
+ *	forward (a command or a chunk of one completes); the core's hang
+ *	watchdog compares samples of it. Any context; must not sleep.
+ * @engine_run: run work of context @ctx_id on engine @engine (below
+ *	caps.num_engines) for at most about @budget_ns, then fill @run and
+ *	return. Called only by the core's thread of that engine, never
+ *	concurrently for one engine or one context, without core locks held;
+ *	may sleep, and reports events (fences, errors, faults) from inside.
+ *	May overrun @budget_ns by at most one preemption interval.
+ * @engine_preempt: ask the run in progress on @engine, if any, to stop at
+ *	its next preemption point with %MVGPU_ENGINE_PREEMPTED. Any context
+ *	that may take a spinlock; does not wait. A request that finds no run
+ *	in progress is dropped.
  */
 struct mvgpu_backend_ops {
 	unsigned long (*vram_pfn)(void *backend_priv, u64 offset);
@@ -120,6 +177,10 @@ struct mvgpu_backend_ops {
 	void (*queue_doorbell)(void *backend_priv, u32 hwq, u32 tail);
 	u32 (*queue_head)(void *backend_priv, u32 hwq);
 	bool (*queue_busy)(void *backend_priv, u32 hwq);
+	u64 (*queue_progress)(void *backend_priv, u32 hwq);
+	void (*engine_run)(void *backend_priv, u32 engine, u32 ctx_id,
+			   u64 budget_ns, struct mvgpu_engine_run *run);
+	void (*engine_preempt)(void *backend_priv, u32 engine);
 };
 
 /**

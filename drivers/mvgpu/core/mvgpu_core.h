@@ -21,6 +21,7 @@
 #include "mvgpu_cfg_space.h"
 #include "mvgpu_display.h"
 #include "mvgpu_partition.h"
+#include "mvgpu_sched.h"
 
 /*
  * VFIO region offsets in the device file: the region index shifted left by
@@ -72,6 +73,7 @@ struct mvgpu_type {
  *	read without it by backend events (a queue only reports events while
  *	enabled, i.e. while its owner lives)
  * @ctx_owner: vGPU holding each context, or NULL; as @hwq_owner
+ * @sched: the engine scheduler, with its own lock (mvgpu_sched.h)
  */
 struct mvgpu_pgpu {
 	struct device *dev;
@@ -89,6 +91,7 @@ struct mvgpu_pgpu {
 	unsigned int num_vgpus;
 	struct mvgpu_vgpu **hwq_owner;
 	struct mvgpu_vgpu **ctx_owner;
+	struct mvgpu_pgpu_sched sched;
 };
 
 /**
@@ -130,10 +133,13 @@ struct mvgpu_regs {
  * @error: MVGPU_ERR_* that stopped the queue, or 0
  * @fault_addr: GPU VA of the fault that stopped the queue, or 0
  * @fence: value of the last FENCE packet executed
+ * @wd_progress: the backend's progress counter when the watchdog last saw
+ *	the queue move (or idle)
+ * @wd_since: ktime_get_ns() of that sample
  *
- * @ring_base, @ring_size, @tail and @enabled are guarded by
- * &mvgpu_vgpu.queue_lock; @error, @fault_addr and @fence, which engine
- * events write, by &mvgpu_vgpu.state_lock.
+ * @ring_base, @ring_size, @tail, @enabled, @wd_progress and @wd_since are
+ * guarded by &mvgpu_vgpu.queue_lock; @error, @fault_addr and @fence, which
+ * engine events write, by &mvgpu_vgpu.state_lock.
  */
 struct mvgpu_queue {
 	u64 ring_base;
@@ -143,6 +149,8 @@ struct mvgpu_queue {
 	u32 error;
 	u64 fault_addr;
 	u64 fence;
+	u64 wd_progress;
+	u64 wd_since;
 };
 
 /**
@@ -199,6 +207,8 @@ struct mvgpu_unmap_range {
  *	Written under @dma_lock, read without it (see mvgpu_dma.c)
  * @unmap_log: DMA page frames of the latest dma_unmap callbacks, the
  *	callback ending @unmap_seq 2 * n at index n % MVGPU_UNMAP_LOG
+ * @sched: scheduling state and accounting, guarded by
+ *	&mvgpu_pgpu_sched.lock of @pgpu
  * @display: scanout plane, virtual monitor and their host view; its own
  *	lock (&mvgpu_display.lock) nests inside @state_lock
  */
@@ -223,6 +233,7 @@ struct mvgpu_vgpu {
 	bool dma_open;
 	u64 unmap_seq;
 	struct mvgpu_unmap_range unmap_log[MVGPU_UNMAP_LOG];
+	struct mvgpu_vgpu_sched sched;
 	struct mvgpu_display display;
 };
 
@@ -259,6 +270,7 @@ bool mvgpu_queue_reg(u32 offset);
 int mvgpu_queue_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val);
 void mvgpu_queue_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val);
 void mvgpu_queues_stop(struct mvgpu_vgpu *vgpu);
+u32 mvgpu_queue_watchdog(struct mvgpu_vgpu *vgpu, u64 now, u64 timeout_ns);
 
 /* mvgpu_dma.c */
 void mvgpu_dma_open(struct mvgpu_vgpu *vgpu);

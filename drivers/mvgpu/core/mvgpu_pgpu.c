@@ -115,7 +115,8 @@ static int mvgpu_ops_validate(struct device *dev,
 	    !ops->vram_clear || !ops->context_create || !ops->context_destroy ||
 	    !ops->as_map_vram || !ops->as_map_page || !ops->as_unmap ||
 	    !ops->queue_enable || !ops->queue_disable || !ops->queue_doorbell ||
-	    !ops->queue_head || !ops->queue_busy) {
+	    !ops->queue_head || !ops->queue_busy || !ops->queue_progress ||
+	    !ops->engine_run || !ops->engine_preempt) {
 		dev_err(dev, "mvgpu: backend lacks a required operation\n");
 		return -EINVAL;
 	}
@@ -166,6 +167,118 @@ MVGPU_PGPU_ATTR(queues_free, pgpu->pool.free_queues);
 MVGPU_PGPU_ATTR(contexts_total, pgpu->caps.num_contexts);
 MVGPU_PGPU_ATTR(contexts_free, pgpu->pool.free_contexts);
 MVGPU_PGPU_ATTR(vgpus, pgpu->num_vgpus);
+MVGPU_PGPU_ATTR(id, pgpu->sched.id);
+
+#define MVGPU_PGPU_STAT_ATTR(_name, _field)				\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);			\
+	struct mvgpu_sched_stats stats;					\
+									\
+	if (!pgpu)							\
+		return -ENODEV;						\
+	mvgpu_pgpu_sched_stats(pgpu, &stats);				\
+	return sysfs_emit(buf, "%llu\n", (u64)stats._field);		\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+MVGPU_PGPU_STAT_ATTR(sched_busy_ns, busy_ns);
+MVGPU_PGPU_STAT_ATTR(sched_jobs, jobs);
+MVGPU_PGPU_STAT_ATTR(sched_preemptions, preemptions);
+MVGPU_PGPU_STAT_ATTR(sched_faults, faults);
+MVGPU_PGPU_STAT_ATTR(sched_resets, resets);
+MVGPU_PGPU_STAT_ATTR(sched_utilization, utilization);
+
+static ssize_t sched_policy_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
+	enum mvgpu_sched_policy_id policy;
+
+	if (!pgpu)
+		return -ENODEV;
+	spin_lock(&pgpu->sched.lock);
+	policy = pgpu->sched.policy.policy;
+	spin_unlock(&pgpu->sched.lock);
+	return sysfs_emit(buf, "%s\n", mvgpu_sched_policy_name(policy));
+}
+
+static ssize_t sched_policy_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
+	int ret;
+
+	if (!pgpu)
+		return -ENODEV;
+	ret = mvgpu_pgpu_sched_set_policy(pgpu, buf);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(sched_policy);
+
+static ssize_t sched_slice_us_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
+	u64 slice_ns;
+
+	if (!pgpu)
+		return -ENODEV;
+	spin_lock(&pgpu->sched.lock);
+	slice_ns = pgpu->sched.policy.slice_ns;
+	spin_unlock(&pgpu->sched.lock);
+	return sysfs_emit(buf, "%llu\n", div_u64(slice_ns, NSEC_PER_USEC));
+}
+
+static ssize_t sched_slice_us_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
+	u32 slice_us;
+	int ret;
+
+	if (!pgpu)
+		return -ENODEV;
+	ret = kstrtou32(buf, 0, &slice_us);
+	if (!ret)
+		ret = mvgpu_pgpu_sched_set_slice_us(pgpu, slice_us);
+	return ret ? -EINVAL : count;
+}
+static DEVICE_ATTR_RW(sched_slice_us);
+
+static ssize_t sched_watchdog_ms_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
+	u32 ms;
+
+	if (!pgpu)
+		return -ENODEV;
+	spin_lock(&pgpu->sched.lock);
+	ms = pgpu->sched.watchdog_ms;
+	spin_unlock(&pgpu->sched.lock);
+	return sysfs_emit(buf, "%u\n", ms);
+}
+
+static ssize_t sched_watchdog_ms_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t count)
+{
+	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
+	u32 ms;
+	int ret;
+
+	if (!pgpu)
+		return -ENODEV;
+	ret = kstrtou32(buf, 0, &ms);
+	if (!ret)
+		ret = mvgpu_pgpu_sched_set_watchdog_ms(pgpu, ms);
+	return ret ? -EINVAL : count;
+}
+static DEVICE_ATTR_RW(sched_watchdog_ms);
 
 static struct attribute *mvgpu_pgpu_attrs[] = {
 	&dev_attr_vram_total_bytes.attr,
@@ -177,6 +290,16 @@ static struct attribute *mvgpu_pgpu_attrs[] = {
 	&dev_attr_contexts_total.attr,
 	&dev_attr_contexts_free.attr,
 	&dev_attr_vgpus.attr,
+	&dev_attr_id.attr,
+	&dev_attr_sched_policy.attr,
+	&dev_attr_sched_slice_us.attr,
+	&dev_attr_sched_watchdog_ms.attr,
+	&dev_attr_sched_busy_ns.attr,
+	&dev_attr_sched_jobs.attr,
+	&dev_attr_sched_preemptions.attr,
+	&dev_attr_sched_faults.attr,
+	&dev_attr_sched_resets.attr,
+	&dev_attr_sched_utilization.attr,
 	NULL,
 };
 
@@ -236,6 +359,9 @@ struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
 	if (ret)
 		goto out_free;
 	mvgpu_pgpu_init_types(pgpu);
+	ret = mvgpu_pgpu_sched_init(pgpu);
+	if (ret)
+		goto out_pool_fini;
 
 	entry->pgpu = pgpu;
 	mutex_lock(&mvgpu_pgpus_lock);
@@ -262,6 +388,8 @@ out_unlist:
 	mutex_lock(&mvgpu_pgpus_lock);
 	list_del(&entry->link);
 	mutex_unlock(&mvgpu_pgpus_lock);
+	mvgpu_pgpu_sched_fini(pgpu);
+out_pool_fini:
 	mvgpu_partition_pool_fini(&pgpu->pool);
 out_free:
 	if (pgpu) {
@@ -299,6 +427,7 @@ void mvgpu_pgpu_unregister(struct mvgpu_pgpu *pgpu)
 	mutex_unlock(&mvgpu_pgpus_lock);
 
 	WARN_ON(!list_empty(&pgpu->vgpus));
+	mvgpu_pgpu_sched_fini(pgpu);
 	mvgpu_partition_pool_fini(&pgpu->pool);
 	mutex_destroy(&pgpu->lock);
 	kfree(pgpu->ctx_owner);

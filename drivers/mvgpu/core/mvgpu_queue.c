@@ -13,6 +13,13 @@
  * MVGPU_INT_ERROR; disabling or resetting the queue clears the error.
  * Engine events (fence completed, queue error) come back through
  * mvgpu_pgpu_fence_signalled() and mvgpu_pgpu_queue_error().
+ *
+ * A doorbell also makes the vGPU runnable for the engine scheduler
+ * (mvgpu_sched.c). The scheduler's watchdog calls mvgpu_queue_watchdog():
+ * a queue that has work and has not moved forward for the timeout is
+ * stopped in the backend (its work dropped, HEAD reads 0) and reported to
+ * the guest as MVGPU_ERR_HANG, like any other queue error: the guest
+ * disables and re-enables the queue to use it again.
  */
 
 #include <linux/bits.h>
@@ -24,6 +31,7 @@
 #include <uapi/mvgpu/mvgpu_regs.h>
 
 #include "mvgpu_core.h"
+#include "mvgpu_trace.h"
 
 static u32 mvgpu_queue_hwq(struct mvgpu_vgpu *vgpu, u32 q)
 {
@@ -128,6 +136,7 @@ static void mvgpu_queue_enable_locked(struct mvgpu_vgpu *vgpu, u32 q)
 	}
 	queue->tail = 0;
 	queue->enabled = true;
+	queue->wd_since = 0;
 }
 
 static void mvgpu_queue_doorbell_locked(struct mvgpu_vgpu *vgpu, u32 q,
@@ -154,6 +163,7 @@ static void mvgpu_queue_doorbell_locked(struct mvgpu_vgpu *vgpu, u32 q,
 	queue->tail = tail;
 	pgpu->ops->queue_doorbell(pgpu->backend_priv, mvgpu_queue_hwq(vgpu, q),
 				  tail);
+	mvgpu_vgpu_sched_kick(vgpu);
 }
 
 static void mvgpu_queue_control_locked(struct mvgpu_vgpu *vgpu, u32 q,
@@ -339,6 +349,67 @@ void mvgpu_queues_stop(struct mvgpu_vgpu *vgpu)
 	mutex_unlock(&vgpu->queue_lock);
 }
 
+/* Whether queue @q, with work, stalled for @timeout_ns; queue_lock held. */
+static bool mvgpu_queue_stalled(struct mvgpu_vgpu *vgpu, u32 q, u64 now,
+				u64 timeout_ns)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	struct mvgpu_queue *queue = &vgpu->queues[q];
+	u32 hwq = mvgpu_queue_hwq(vgpu, q);
+	u64 progress;
+	bool stopped;
+
+	lockdep_assert_held(&vgpu->queue_lock);
+	mutex_lock(&vgpu->state_lock);
+	stopped = queue->error;
+	mutex_unlock(&vgpu->state_lock);
+	if (!queue->enabled || stopped) {
+		queue->wd_since = 0;
+		return false;
+	}
+	progress = pgpu->ops->queue_progress(pgpu->backend_priv, hwq);
+	if (!queue->wd_since || progress != queue->wd_progress ||
+	    !pgpu->ops->queue_busy(pgpu->backend_priv, hwq)) {
+		queue->wd_progress = progress;
+		queue->wd_since = now;
+		return false;
+	}
+	return timeout_ns && now - queue->wd_since >= timeout_ns;
+}
+
+/**
+ * mvgpu_queue_watchdog() - stop the queues of a vGPU that made no progress
+ * @vgpu: the vGPU; the caller holds &mvgpu_pgpu.lock, so it stays alive
+ * @now: ktime_get_ns()
+ * @timeout_ns: how long a queue with work may go without progress; 0 only
+ *	samples progress
+ *
+ * A stalled queue is stopped in the backend and reports MVGPU_ERR_HANG to
+ * the guest (queue error, error block, interrupt). Process context, may
+ * sleep. Return: the number of queues stopped.
+ */
+u32 mvgpu_queue_watchdog(struct mvgpu_vgpu *vgpu, u64 now, u64 timeout_ns)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	u32 q, hangs = 0;
+
+	mutex_lock(&vgpu->queue_lock);
+	for (q = 0; q < vgpu->part.num_queues; q++) {
+		if (!mvgpu_queue_stalled(vgpu, q, now, timeout_ns))
+			continue;
+		dev_info(pgpu->dev, "mvgpu: vGPU %s queue %u made no progress for %llu ms: stopped (hang)\n",
+			 dev_name(vgpu->vdev.dev), q,
+			 div_u64(now - vgpu->queues[q].wd_since, NSEC_PER_MSEC));
+		pgpu->ops->queue_disable(pgpu->backend_priv,
+					 mvgpu_queue_hwq(vgpu, q));
+		vgpu->queues[q].wd_since = 0;
+		mvgpu_queue_raise_error(vgpu, q, MVGPU_ERR_HANG, 0);
+		hangs++;
+	}
+	mutex_unlock(&vgpu->queue_lock);
+	return hangs;
+}
+
 static struct mvgpu_vgpu *mvgpu_hwq_to_vgpu(struct mvgpu_pgpu *pgpu, u32 hwq,
 					    u32 *q)
 {
@@ -377,6 +448,8 @@ void mvgpu_pgpu_fence_signalled(struct mvgpu_pgpu *pgpu, u32 hwq, u64 value,
 	vgpu = mvgpu_hwq_to_vgpu(pgpu, hwq, &q);
 	if (WARN_ON_ONCE(!vgpu))
 		return;
+	trace_mvgpu_job_complete(pgpu->sched.id, vgpu->part.context, hwq,
+				 value);
 	mutex_lock(&vgpu->state_lock);
 	vgpu->queues[q].fence = value;
 	if (irq) {
@@ -409,5 +482,6 @@ void mvgpu_pgpu_queue_error(struct mvgpu_pgpu *pgpu, u32 hwq, u32 reason,
 	dev_dbg(vgpu->vdev.dev, "mvgpu: queue %u stopped: error %u at 0x%llx\n",
 		q, reason, addr);
 	mvgpu_queue_raise_error(vgpu, q, reason, addr);
+	mvgpu_vgpu_sched_count(vgpu, 1, 0);
 }
 EXPORT_SYMBOL_GPL(mvgpu_pgpu_queue_error);

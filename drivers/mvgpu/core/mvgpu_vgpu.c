@@ -181,6 +181,7 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 
 	mvgpu_vgpu_init_cfg(vgpu);
 	mvgpu_regs_reset(vgpu);
+	mvgpu_vgpu_sched_add(vgpu);
 	return 0;
 
 out_unmap_vram:
@@ -210,6 +211,7 @@ void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu)
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 
 	mvgpu_queues_stop(vgpu);
+	mvgpu_vgpu_sched_remove(vgpu);
 	mvgpu_dma_release_all(vgpu, true);
 	mvgpu_irq_release(vgpu);
 	mvgpu_display_fini(vgpu);
@@ -314,6 +316,7 @@ int mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu)
 	vgpu->regs.reset_count++;
 	vgpu->irq.intx_asserted = false;
 	mutex_unlock(&vgpu->state_lock);
+	mvgpu_vgpu_sched_count(vgpu, 0, 1);
 
 	return mvgpu_vgpu_vram_clear(vgpu);
 }
@@ -344,18 +347,86 @@ static ssize_t context_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(context);
 
-static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
+#define MVGPU_VGPU_STAT_ATTR(_name, _field)				\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct mvgpu_sched_stats stats;					\
+									\
+	mvgpu_vgpu_sched_stats(dev_to_vgpu(dev), &stats);		\
+	return sysfs_emit(buf, "%llu\n", (u64)stats._field);		\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+/* Device resets and queues the watchdog reset. */
+MVGPU_VGPU_STAT_ATTR(resets, resets);
+MVGPU_VGPU_STAT_ATTR(busy_ns, busy_ns);
+MVGPU_VGPU_STAT_ATTR(jobs, jobs);
+MVGPU_VGPU_STAT_ATTR(preemptions, preemptions);
+MVGPU_VGPU_STAT_ATTR(faults, faults);
+MVGPU_VGPU_STAT_ATTR(utilization, utilization);
+
+static ssize_t sched_share_ppm_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
 {
 	struct mvgpu_vgpu *vgpu = dev_to_vgpu(dev);
-	u32 resets;
 
-	mutex_lock(&vgpu->state_lock);
-	resets = vgpu->regs.reset_count;
-	mutex_unlock(&vgpu->state_lock);
-	return sysfs_emit(buf, "%u\n", resets);
+	return sysfs_emit(buf, "%u\n",
+			  MVGPU_SCHED_SHARE_ONE / vgpu->type->divisor);
 }
-static DEVICE_ATTR_RO(resets);
+static DEVICE_ATTR_RO(sched_share_ppm);
+
+static ssize_t sched_weight_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_to_vgpu(dev);
+	u32 weight;
+
+	spin_lock(&vgpu->pgpu->sched.lock);
+	weight = vgpu->sched.entity.weight;
+	spin_unlock(&vgpu->pgpu->sched.lock);
+	return sysfs_emit(buf, "%u\n", weight);
+}
+
+static ssize_t sched_weight_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	u32 weight;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &weight);
+	if (!ret)
+		ret = mvgpu_vgpu_sched_set_weight(dev_to_vgpu(dev), weight);
+	return ret ? -EINVAL : count;
+}
+static DEVICE_ATTR_RW(sched_weight);
+
+static ssize_t sched_cap_pct_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_to_vgpu(dev);
+	u32 cap;
+
+	spin_lock(&vgpu->pgpu->sched.lock);
+	cap = vgpu->sched.entity.cap_pct;
+	spin_unlock(&vgpu->pgpu->sched.lock);
+	return sysfs_emit(buf, "%u\n", cap);
+}
+
+static ssize_t sched_cap_pct_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	u32 cap;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &cap);
+	if (!ret)
+		ret = mvgpu_vgpu_sched_set_cap(dev_to_vgpu(dev), cap);
+	return ret ? -EINVAL : count;
+}
+static DEVICE_ATTR_RW(sched_cap_pct);
 
 static ssize_t display_dmabuf_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
@@ -392,6 +463,14 @@ static struct attribute *mvgpu_vgpu_attrs[] = {
 	&dev_attr_queues.attr,
 	&dev_attr_context.attr,
 	&dev_attr_resets.attr,
+	&dev_attr_busy_ns.attr,
+	&dev_attr_jobs.attr,
+	&dev_attr_preemptions.attr,
+	&dev_attr_faults.attr,
+	&dev_attr_utilization.attr,
+	&dev_attr_sched_share_ppm.attr,
+	&dev_attr_sched_weight.attr,
+	&dev_attr_sched_cap_pct.attr,
 	&dev_attr_display_dmabuf.attr,
 	NULL,
 };

@@ -17,12 +17,13 @@
 
 #include <asm/barrier.h>
 
+#include <mvgpu/mvgpu_backend.h>
+
 #include "mvgpu_sim_cmd.h"
 
 struct dentry;
 struct page;
 struct pci_dev;
-struct task_struct;
 struct mvgpu_pgpu;
 struct mvgpu_sim_device;
 
@@ -50,6 +51,8 @@ struct mvgpu_sim_device;
  * @live: created and not yet destroyed
  * @pages: GPU page number -> a system &struct page, or an xa_mk_value()
  *	of the VRAM page number
+ * @runnable: queues of the context with work, in round-robin order;
+ *	guarded by &mvgpu_sim_device.sched_lock
  */
 struct mvgpu_sim_context {
 	struct mvgpu_sim_device *sim;
@@ -57,6 +60,7 @@ struct mvgpu_sim_context {
 	struct rw_semaphore lock;
 	bool live;
 	struct xarray pages;
+	struct list_head runnable;
 };
 
 /**
@@ -99,7 +103,7 @@ struct mvgpu_sim_job {
  * struct mvgpu_sim_queue - a hardware command queue
  * @sim: the pGPU
  * @id: hardware queue number; the last one is the native queue
- * @link: entry in &mvgpu_sim_device.runnable
+ * @link: entry in &mvgpu_sim_context.runnable of @ctx
  * @ctx: context the ring executes in, while enabled
  * @ring_va: GPU VA of the ring
  * @ring_size: ring bytes, a power of two
@@ -110,15 +114,17 @@ struct mvgpu_sim_job {
  * @error: stopped on an error until disabled
  * @busy: has work it has not finished (ring not empty, or a command in
  *	flight); read locklessly by queue_busy
- * @queued: on &mvgpu_sim_device.runnable
+ * @queued: on the runnable list of @ctx
  * @running: an engine is executing it; no one else touches @job
  * @poll_at: ktime_get_ns() before which a waiting queue is not picked
  * @err_reason: MVGPU_ERR_* of the error being reported
  * @err_addr: faulting GPU VA of the error being reported
  * @last_fence: value of the last FENCE (native queue status)
+ * @progress: chunks completed since the pGPU was probed; written by the
+ *	engine running the queue, read locklessly (hang detection)
  * @job: the command in progress; owned by the engine running the queue
  *
- * All fields but @job, @err_reason and @err_addr are guarded by
+ * All fields but @job, @progress, @err_reason and @err_addr are guarded by
  * &mvgpu_sim_device.sched_lock.
  */
 struct mvgpu_sim_queue {
@@ -139,19 +145,25 @@ struct mvgpu_sim_queue {
 	u32 err_reason;
 	u64 err_addr;
 	u64 last_fence;
+	u64 progress;
 	struct mvgpu_sim_job job;
 };
 
 /**
- * struct mvgpu_sim_engine - one command engine: a kernel thread
+ * struct mvgpu_sim_engine - one command engine
  * @sim: the pGPU
  * @id: engine number
- * @thread: the engine's kthread
- * @src: bounce buffer of MVGPU_SIM_CHUNK_BYTES for data read
- * @dst: bounce buffer of MVGPU_SIM_CHUNK_BYTES for data written
+ * @run_lock: held for the whole of a run; one run per engine at a time
+ * @active: a run is in progress; guarded by &mvgpu_sim_device.sched_lock
+ * @preempt: the run in progress must stop at its next chunk; set under
+ *	&mvgpu_sim_device.sched_lock, read locklessly by the run
+ * @src: bounce buffer of MVGPU_SIM_CHUNK_BYTES for data read; owned by the
+ *	holder of @run_lock
+ * @dst: bounce buffer of MVGPU_SIM_CHUNK_BYTES for data written; as @src
  * @stats_lock: guards the statistics below
  * @chunks: chunks executed
- * @slices: queue slices run
+ * @slices: runs (context time slices)
+ * @preemptions: runs that ended with work left (budget or preemption)
  * @busy_ns: time spent executing
  * @max_chunk_ns: longest chunk, the engine's preemption latency
  * @max_chunk_op: opcode of that chunk
@@ -159,12 +171,15 @@ struct mvgpu_sim_queue {
 struct mvgpu_sim_engine {
 	struct mvgpu_sim_device *sim;
 	u32 id;
-	struct task_struct *thread;
+	struct mutex run_lock;	/* one run at a time */
+	bool active;
+	bool preempt;
 	void *src;
 	void *dst;
 	spinlock_t stats_lock;	/* guards the statistics */
 	u64 chunks;
 	u64 slices;
+	u64 preemptions;
 	u64 busy_ns;
 	u64 max_chunk_ns;
 	u32 max_chunk_op;
@@ -209,11 +224,11 @@ struct mvgpu_sim_native {
  * @queues: every queue
  * @num_engines: entries in @engines
  * @engines: the engines
- * @slice_ns: longest time an engine runs one queue while others wait
- * @sched_lock: guards @runnable, the queue state (see
- *	&struct mvgpu_sim_queue) and &mvgpu_sim_native.dying
- * @runnable: queues with work, in round-robin order
- * @engine_wq: idle engines wait here for work
+ * @slice_ns: longest turn of one queue while other queues of its context
+ *	wait, within one run
+ * @sched_lock: guards the runnable lists of the contexts, the queue state
+ *	(see &struct mvgpu_sim_queue), the engines' @active and @preempt, and
+ *	&mvgpu_sim_native.dying
  * @idle_wq: woken whenever an engine lets go of a queue
  * @native: the host submission path
  * @debugfs: the pGPU's debugfs directory
@@ -231,9 +246,7 @@ struct mvgpu_sim_device {
 	u32 num_engines;
 	struct mvgpu_sim_engine *engines;
 	u64 slice_ns;
-	spinlock_t sched_lock;	/* guards queue state and @runnable */
-	struct list_head runnable;
-	wait_queue_head_t engine_wq;
+	spinlock_t sched_lock;	/* guards queue state and runnable lists */
 	wait_queue_head_t idle_wq;
 	struct mvgpu_sim_native native;
 	struct dentry *debugfs;
@@ -278,6 +291,10 @@ int mvgpu_sim_queue_start(struct mvgpu_sim_queue *q,
 			  u32 ring_size);
 void mvgpu_sim_queue_stop(struct mvgpu_sim_queue *q);
 void mvgpu_sim_queue_kick(struct mvgpu_sim_queue *q, u32 tail);
+void mvgpu_sim_engine_run(struct mvgpu_sim_engine *eng,
+			  struct mvgpu_sim_context *ctx, u64 budget_ns,
+			  struct mvgpu_engine_run *run);
+void mvgpu_sim_engine_preempt(struct mvgpu_sim_engine *eng);
 bool mvgpu_sim_queue_is_native(struct mvgpu_sim_queue *q);
 void mvgpu_sim_queue_fence(struct mvgpu_sim_queue *q, u64 value, bool irq);
 

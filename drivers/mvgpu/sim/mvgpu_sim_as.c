@@ -69,6 +69,7 @@ void mvgpu_sim_as_init(struct mvgpu_sim_context *ctx,
 	init_rwsem(&ctx->lock);
 	ctx->live = false;
 	xa_init(&ctx->pages);
+	INIT_LIST_HEAD(&ctx->runnable);
 }
 
 /**

@@ -4,26 +4,34 @@
  *
  * DOC: Engines
  *
- * Each pGPU runs one kernel thread per engine. A queue with work sits on
- * the pGPU's runnable list; an idle engine takes the first queue on it
- * that is ready and runs it alone (a queue is never on two engines, and a
- * queue belongs to one context, so one job never mixes vGPUs) until its
- * ring is empty, a WAIT does not hold, it fails, it is disabled, or its
- * time slice (module parameter slice_us) is over; a queue that still has
- * work then goes to the back of the list. Doorbells put queues on the list
- * and wake the engines.
+ * The simulated pGPU executes work only when the core's scheduler asks it
+ * to: &mvgpu_backend_ops.engine_run (mvgpu_sim_engine_run()) runs the
+ * queues of one context on one engine, in the calling thread, for a time
+ * budget. Each engine has its own bounce buffers and a mutex, so one
+ * engine runs one context at a time; each context keeps the queues that
+ * have work on a runnable list, and a queue belongs to one context, so one
+ * run never mixes vGPUs. Within a run the context's queues take turns of
+ * at most slice_us (module parameter) each, in round-robin order, until
+ * the budget is used up, no queue of the context has work left, every
+ * queue with work waits on a WAIT packet, or mvgpu_sim_engine_preempt()
+ * asks the engine to stop. Doorbells only put queues on their context's
+ * list; which context runs, where and when is the core's decision.
  *
  * The ring is read through the context's address space like any other
  * memory. The engine decodes one packet at a time into the queue's job,
  * executes it in chunks of bounded work (MVGPU_SIM_CHUNK_*), and advances
- * the head past it when it completes. Between chunks it checks the slice
- * and whether the queue was disabled, so a long command is preempted at a
- * chunk boundary and resumed, on any engine, from the progress kept in the
- * job. The longest chunk each engine ran is in debugfs ("engines").
+ * the head past it when it completes. Between chunks it checks the budget,
+ * preemption requests and whether the queue was disabled, so a long
+ * command is preempted at a chunk boundary and resumed, on any engine,
+ * from the progress kept in the job: that is the context save and restore
+ * of this pGPU, and the longest chunk is the preemption latency (per
+ * engine in debugfs "engines"). Every chunk completed bumps the queue's
+ * progress counter, which the core's hang watchdog samples.
  *
- * A WAIT that does not hold leaves the queue busy on the list with a poll
- * time MVGPU_SIM_WAIT_POLL_NS away; engines sleep on an hrtimer until the
- * earliest such time when they have nothing else to do, so a waiting queue
+ * A WAIT that does not hold leaves the queue on the list with a poll time
+ * MVGPU_SIM_WAIT_POLL_NS away, and the run moves on to the context's other
+ * queues; when only waiting queues remain the run ends with
+ * MVGPU_ENGINE_WAITING and the time of the next poll, so a waiting queue
  * costs one memory read per poll and never spins a CPU.
  *
  * A packet that fails validation or faults stops the queue: it keeps its
@@ -33,7 +41,6 @@
  * the queue, and queue_disable waits for that engine to let go of it.
  */
 
-#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
@@ -50,7 +57,8 @@
 /**
  * enum mvgpu_sim_run_result - why an engine let go of a queue
  * @MVGPU_SIM_RUN_EMPTY: the ring is empty
- * @MVGPU_SIM_RUN_SLICE: the time slice is over, work remains
+ * @MVGPU_SIM_RUN_SLICE: the queue's turn or the run's budget is over, or
+ *	the run was preempted; work remains
  * @MVGPU_SIM_RUN_WAIT: a WAIT does not hold yet
  * @MVGPU_SIM_RUN_ERROR: the queue stopped on an error (already reported)
  * @MVGPU_SIM_RUN_STOPPED: the queue was disabled
@@ -173,11 +181,14 @@ static void mvgpu_sim_queue_advance(struct mvgpu_sim_queue *q)
 	spin_unlock(&sim->sched_lock);
 }
 
-/* Run @q, owned by @eng, for at most one slice. */
+/*
+ * Run @q, owned by @eng, until @deadline (ktime_get_ns()) or a preemption
+ * request; count the commands completed in *@commands.
+ */
 static enum mvgpu_sim_run_result
-mvgpu_sim_queue_run(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q)
+mvgpu_sim_queue_run(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q,
+		    u64 deadline, u32 *commands)
 {
-	u64 deadline = ktime_get_ns() + q->sim->slice_ns;
 	enum mvgpu_sim_run_result ret;
 
 	for (;;) {
@@ -200,8 +211,11 @@ mvgpu_sim_queue_run(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q)
 		switch (step) {
 		case MVGPU_SIM_STEP_DONE:
 			mvgpu_sim_queue_advance(q);
+			(*commands)++;
+			WRITE_ONCE(q->progress, q->progress + 1);
 			break;
 		case MVGPU_SIM_STEP_MORE:
+			WRITE_ONCE(q->progress, q->progress + 1);
 			break;
 		case MVGPU_SIM_STEP_WAIT:
 			return MVGPU_SIM_RUN_WAIT;
@@ -209,20 +223,20 @@ mvgpu_sim_queue_run(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q)
 			mvgpu_sim_queue_report_error(q);
 			return MVGPU_SIM_RUN_ERROR;
 		}
-		if (end >= deadline)
+		if (end >= deadline || READ_ONCE(eng->preempt))
 			return MVGPU_SIM_RUN_SLICE;
 		cond_resched();
 	}
 }
 
-/* Put @q at the back of the runnable list, to run after @poll_at. */
+/* Put @q at the back of its context's runnable list, to run after @poll_at. */
 static void mvgpu_sim_queue_enqueue_locked(struct mvgpu_sim_queue *q,
 					   u64 poll_at)
 {
 	lockdep_assert_held(&q->sim->sched_lock);
 	q->poll_at = poll_at;
 	if (!q->queued) {
-		list_add_tail(&q->link, &q->sim->runnable);
+		list_add_tail(&q->link, &q->ctx->runnable);
 		q->queued = true;
 	}
 }
@@ -252,18 +266,20 @@ static void mvgpu_sim_queue_put(struct mvgpu_sim_queue *q,
 }
 
 /*
- * Take the first ready queue off the runnable list, or return NULL and the
- * earliest poll time of the waiting ones in @wake_at (U64_MAX if none).
+ * Take the first ready queue off the runnable list of @ctx (when @take),
+ * or return NULL and the earliest poll time of the waiting ones in
+ * @wake_at (U64_MAX if the list is empty).
  */
 static struct mvgpu_sim_queue *
-mvgpu_sim_engine_pick(struct mvgpu_sim_device *sim, bool take, u64 *wake_at)
+mvgpu_sim_context_pick(struct mvgpu_sim_context *ctx, bool take, u64 now,
+		       u64 *wake_at)
 {
-	u64 now = ktime_get_ns();
+	struct mvgpu_sim_device *sim = ctx->sim;
 	struct mvgpu_sim_queue *q, *found = NULL;
 
 	*wake_at = U64_MAX;
 	spin_lock(&sim->sched_lock);
-	list_for_each_entry(q, &sim->runnable, link) {
+	list_for_each_entry(q, &ctx->runnable, link) {
 		if (q->poll_at <= now) {
 			found = q;
 			break;
@@ -279,52 +295,97 @@ mvgpu_sim_engine_pick(struct mvgpu_sim_device *sim, bool take, u64 *wake_at)
 	return found;
 }
 
-static bool mvgpu_sim_engine_has_work(struct mvgpu_sim_device *sim)
+/* How a run that must end now leaves @ctx. */
+static void mvgpu_sim_run_outcome(struct mvgpu_sim_context *ctx,
+				  bool preempted, struct mvgpu_engine_run *run)
 {
-	u64 wake_at;
+	u64 now = ktime_get_ns(), wake_at;
 
-	return kthread_should_stop() ||
-	       mvgpu_sim_engine_pick(sim, false, &wake_at);
+	if (mvgpu_sim_context_pick(ctx, false, now, &wake_at)) {
+		run->stop = preempted ? MVGPU_ENGINE_PREEMPTED :
+					MVGPU_ENGINE_SLICE;
+	} else if (wake_at != U64_MAX) {
+		run->stop = MVGPU_ENGINE_WAITING;
+		run->retry_ns = wake_at > now ? wake_at - now : 0;
+	} else {
+		run->stop = MVGPU_ENGINE_IDLE;
+	}
 }
 
-/* Sleep until a doorbell, the next WAIT poll at @wake_at, or kthread_stop. */
-static void mvgpu_sim_engine_idle(struct mvgpu_sim_device *sim, u64 wake_at)
+/**
+ * mvgpu_sim_engine_run() - run the queues of one context on one engine
+ * @eng: the engine
+ * @ctx: the context
+ * @budget_ns: how long to run at most (overrun: one chunk)
+ * @run: the outcome
+ *
+ * The context's queues that have work take turns of at most the pGPU's
+ * slice_ns, in round-robin order, until @budget_ns is used up, none has
+ * work that may run now, or mvgpu_sim_engine_preempt() is called. Process
+ * context, may sleep; serialised per engine.
+ */
+void mvgpu_sim_engine_run(struct mvgpu_sim_engine *eng,
+			  struct mvgpu_sim_context *ctx, u64 budget_ns,
+			  struct mvgpu_engine_run *run)
 {
-	u64 now = ktime_get_ns();
-
-	/* Kthreads get no signals: the waits end on work or timeout only. */
-	if (wake_at == U64_MAX)
-		wait_event_interruptible(sim->engine_wq,
-					 mvgpu_sim_engine_has_work(sim));
-	else if (wake_at > now)
-		wait_event_interruptible_hrtimeout(sim->engine_wq,
-						   mvgpu_sim_engine_has_work(sim),
-						   ns_to_ktime(wake_at - now));
-}
-
-static int mvgpu_sim_engine_thread(void *data)
-{
-	struct mvgpu_sim_engine *eng = data;
 	struct mvgpu_sim_device *sim = eng->sim;
+	u64 start, deadline;
+	bool preempted;
 
-	while (!kthread_should_stop()) {
+	memset(run, 0, sizeof(*run));
+	mutex_lock(&eng->run_lock);
+	start = ktime_get_ns();
+	if (check_add_overflow(start, budget_ns, &deadline))
+		deadline = U64_MAX;
+	spin_lock(&sim->sched_lock);
+	eng->active = true;
+	eng->preempt = false;
+	spin_unlock(&sim->sched_lock);
+
+	for (;;) {
 		enum mvgpu_sim_run_result why;
 		struct mvgpu_sim_queue *q;
-		u64 wake_at;
+		u64 now = ktime_get_ns(), wake_at;
 
-		q = mvgpu_sim_engine_pick(sim, true, &wake_at);
-		if (!q) {
-			mvgpu_sim_engine_idle(sim, wake_at);
-			continue;
-		}
-		why = mvgpu_sim_queue_run(eng, q);
+		preempted = READ_ONCE(eng->preempt);
+		if (preempted || now >= deadline)
+			break;
+		q = mvgpu_sim_context_pick(ctx, true, now, &wake_at);
+		if (!q)
+			break;
+		why = mvgpu_sim_queue_run(eng, q, min(deadline,
+						      now + sim->slice_ns),
+					  &run->commands);
 		mvgpu_sim_queue_put(q, why);
-		spin_lock(&eng->stats_lock);
-		eng->slices++;
-		spin_unlock(&eng->stats_lock);
 		cond_resched();
 	}
-	return 0;
+	mvgpu_sim_run_outcome(ctx, preempted, run);
+
+	spin_lock(&sim->sched_lock);
+	eng->active = false;
+	eng->preempt = false;
+	spin_unlock(&sim->sched_lock);
+	spin_lock(&eng->stats_lock);
+	eng->slices++;
+	if (run->stop == MVGPU_ENGINE_SLICE ||
+	    run->stop == MVGPU_ENGINE_PREEMPTED)
+		eng->preemptions++;
+	spin_unlock(&eng->stats_lock);
+	mutex_unlock(&eng->run_lock);
+}
+
+/**
+ * mvgpu_sim_engine_preempt() - stop the run on an engine at its next chunk
+ * @eng: the engine
+ *
+ * Dropped when no run is in progress. Does not sleep.
+ */
+void mvgpu_sim_engine_preempt(struct mvgpu_sim_engine *eng)
+{
+	spin_lock(&eng->sim->sched_lock);
+	if (eng->active)
+		WRITE_ONCE(eng->preempt, true);
+	spin_unlock(&eng->sim->sched_lock);
 }
 
 /**
@@ -418,13 +479,13 @@ void mvgpu_sim_queue_stop(struct mvgpu_sim_queue *q)
  * @q: the queue
  * @tail: byte offset in the ring, dword aligned
  *
- * Ignored on a disabled or stopped queue. Any context that may take a
- * spinlock; does not sleep.
+ * Puts the queue on its context's runnable list; the work runs when the
+ * context next gets an engine. Ignored on a disabled or stopped queue. Any
+ * context that may take a spinlock; does not sleep.
  */
 void mvgpu_sim_queue_kick(struct mvgpu_sim_queue *q, u32 tail)
 {
 	struct mvgpu_sim_device *sim = q->sim;
-	bool wake = false;
 
 	spin_lock(&sim->sched_lock);
 	if (q->enabled && !q->error) {
@@ -432,28 +493,22 @@ void mvgpu_sim_queue_kick(struct mvgpu_sim_queue *q, u32 tail)
 		WRITE_ONCE(q->tail, tail & (q->ring_size - 1) & ~3U);
 		if (q->head != q->tail) {
 			WRITE_ONCE(q->busy, true);
-			if (!q->running && !q->queued) {
+			if (!q->running && !q->queued)
 				mvgpu_sim_queue_enqueue_locked(q, 0);
-				wake = true;
-			}
 		}
 	}
 	spin_unlock(&sim->sched_lock);
-	if (wake)
-		wake_up(&sim->engine_wq);
 }
 
 /**
- * mvgpu_sim_engines_start() - start the engine threads of a pGPU
+ * mvgpu_sim_engines_start() - set up the engines of a pGPU
  * @sim: the pGPU, its queues and contexts set up
  *
- * Process context. Return: 0 or -errno, with nothing left running.
+ * Process context. Return: 0 or -errno, with nothing left allocated.
  */
 int mvgpu_sim_engines_start(struct mvgpu_sim_device *sim)
 {
-	struct pci_dev *pdev = sim->pdev;
 	u32 i;
-	int ret;
 
 	for (i = 0; i < sim->num_engines; i++) {
 		struct mvgpu_sim_engine *eng = &sim->engines[i];
@@ -461,32 +516,19 @@ int mvgpu_sim_engines_start(struct mvgpu_sim_device *sim)
 		eng->sim = sim;
 		eng->id = i;
 		spin_lock_init(&eng->stats_lock);
+		mutex_init(&eng->run_lock);
 		eng->src = kvmalloc(MVGPU_SIM_CHUNK_BYTES, GFP_KERNEL);
 		eng->dst = kvmalloc(MVGPU_SIM_CHUNK_BYTES, GFP_KERNEL);
 		if (!eng->src || !eng->dst) {
-			ret = -ENOMEM;
-			goto out_stop;
-		}
-		eng->thread = kthread_run(mvgpu_sim_engine_thread, eng,
-					  "mvgpu%02x:%02x.%u/%u",
-					  pdev->bus->number,
-					  PCI_SLOT(pdev->devfn),
-					  PCI_FUNC(pdev->devfn), i);
-		if (IS_ERR(eng->thread)) {
-			ret = PTR_ERR(eng->thread);
-			eng->thread = NULL;
-			goto out_stop;
+			mvgpu_sim_engines_stop(sim);
+			return -ENOMEM;
 		}
 	}
 	return 0;
-
-out_stop:
-	mvgpu_sim_engines_stop(sim);
-	return ret;
 }
 
 /**
- * mvgpu_sim_engines_stop() - stop every queue and engine of a pGPU
+ * mvgpu_sim_engines_stop() - stop every queue and release the engines
  * @sim: the pGPU
  *
  * Queues still enabled (only the native one, once the core is gone) are
@@ -501,9 +543,6 @@ void mvgpu_sim_engines_stop(struct mvgpu_sim_device *sim)
 	for (i = 0; i < sim->num_engines; i++) {
 		struct mvgpu_sim_engine *eng = &sim->engines[i];
 
-		if (eng->thread)
-			kthread_stop(eng->thread);
-		eng->thread = NULL;
 		kvfree(eng->src);
 		kvfree(eng->dst);
 		eng->src = NULL;

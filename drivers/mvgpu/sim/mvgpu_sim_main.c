@@ -13,7 +13,10 @@
  *
  * Module parameters choose which devices become pGPUs ("claim"), and the
  * engines, queues, contexts and VRAM chunk size each one declares, the
- * engines' time slice and the native path's scratch memory. Each pGPU has
+ * turn of one queue among the queues of its context and the native path's
+ * scratch memory. Which vGPU runs on which engine, and for how long, is
+ * decided by the core's scheduler (&mvgpu_backend_ops.engine_run). Each
+ * pGPU has
  * one context and one queue more than it declares, kept for the native
  * path (see mvgpu_sim_native.c).
  */
@@ -67,7 +70,7 @@ MODULE_PARM_DESC(chunk_kb,
 static unsigned int slice_us = 2000;
 module_param(slice_us, uint, 0444);
 MODULE_PARM_DESC(slice_us,
-		 "Longest time an engine runs one queue while others wait, in microseconds (100-100000, default 2000)");
+		 "Longest turn of one queue while other queues of its vGPU wait, in microseconds (100-100000, default 2000)");
 
 static unsigned int native_kb = 16384;
 module_param(native_kb, uint, 0444);
@@ -244,6 +247,35 @@ static bool mvgpu_sim_queue_busy(void *priv, u32 hwq)
 	return q && READ_ONCE(q->busy);
 }
 
+static u64 mvgpu_sim_queue_progress(void *priv, u32 hwq)
+{
+	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
+
+	return q ? READ_ONCE(q->progress) : 0;
+}
+
+static void mvgpu_sim_engine_run_op(void *priv, u32 engine, u32 ctx_id,
+				    u64 budget_ns, struct mvgpu_engine_run *run)
+{
+	struct mvgpu_sim_device *sim = priv;
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(sim, ctx_id);
+
+	if (!ctx || engine >= sim->num_engines) {
+		memset(run, 0, sizeof(*run));
+		run->stop = MVGPU_ENGINE_IDLE;
+		return;
+	}
+	mvgpu_sim_engine_run(&sim->engines[engine], ctx, budget_ns, run);
+}
+
+static void mvgpu_sim_engine_preempt_op(void *priv, u32 engine)
+{
+	struct mvgpu_sim_device *sim = priv;
+
+	if (engine < sim->num_engines)
+		mvgpu_sim_engine_preempt(&sim->engines[engine]);
+}
+
 static const struct mvgpu_backend_ops mvgpu_sim_ops = {
 	.vram_pfn = mvgpu_sim_vram_pfn,
 	.vram_read = mvgpu_sim_vram_read,
@@ -258,6 +290,9 @@ static const struct mvgpu_backend_ops mvgpu_sim_ops = {
 	.queue_disable = mvgpu_sim_queue_disable,
 	.queue_doorbell = mvgpu_sim_queue_doorbell,
 	.queue_head = mvgpu_sim_queue_head,
+	.queue_progress = mvgpu_sim_queue_progress,
+	.engine_run = mvgpu_sim_engine_run_op,
+	.engine_preempt = mvgpu_sim_engine_preempt_op,
 	.queue_busy = mvgpu_sim_queue_busy,
 };
 
@@ -336,8 +371,6 @@ static int mvgpu_sim_alloc_state(struct mvgpu_sim_device *sim)
 	sim->num_engines = engines;
 	sim->slice_ns = (u64)slice_us * NSEC_PER_USEC;
 	spin_lock_init(&sim->sched_lock);
-	INIT_LIST_HEAD(&sim->runnable);
-	init_waitqueue_head(&sim->engine_wq);
 	init_waitqueue_head(&sim->idle_wq);
 
 	sim->contexts = devm_kcalloc(dev, contexts + 1, sizeof(*sim->contexts),

@@ -21,11 +21,14 @@
  *   inputs and check results.
  * - a write() to .../native of a whole number of packets (at most 64 KiB
  *   - 4 bytes) resets the native queue, copies the packets to the start of
- *   its ring, rings its doorbell and sleeps until the engines have run
- *   them all. It returns the byte count, -EIO if the queue stopped on an
- *   error, or -EINTR if a signal interrupted it (the queue is then
- *   stopped). Submissions are serialised. The time a write() takes is the
- *   native execution time of the stream, plus one wake-up.
+ *   its ring, rings its doorbell and runs them on engine 0, in the
+ *   writer's thread, through the same engine code the core's scheduler
+ *   drives (mvgpu_sim_engine_run()), one budget of slice_us at a time so
+ *   that vGPU work on that engine still gets its turns. It returns the byte
+ *   count, -EIO if the queue stopped on an error, or -EINTR if a signal
+ *   interrupted it (the queue is then stopped). Submissions are
+ *   serialised. The time a write() takes is the native execution time of
+ *   the stream.
  * - reading .../native gives the state after the last submission: head,
  *   error code, fault address, last fence value, and submission count.
  *
@@ -36,10 +39,12 @@
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/highmem.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -143,18 +148,6 @@ void mvgpu_sim_native_fini(struct mvgpu_sim_device *sim)
 	mutex_destroy(&native->lock);
 }
 
-/* Whether the native queue has nothing left to do, or must give up. */
-static bool mvgpu_sim_native_settled(struct mvgpu_sim_device *sim)
-{
-	struct mvgpu_sim_queue *q = sim->native.queue;
-	bool settled;
-
-	spin_lock(&sim->sched_lock);
-	settled = sim->native.dying || !q->enabled || q->error || !q->busy;
-	spin_unlock(&sim->sched_lock);
-	return settled;
-}
-
 static bool mvgpu_sim_native_dying(struct mvgpu_sim_device *sim)
 {
 	bool dying;
@@ -202,11 +195,25 @@ static ssize_t mvgpu_sim_native_run(struct mvgpu_sim_device *sim, u32 tail)
 	native->submissions++;
 	mvgpu_sim_queue_kick(q, tail);
 
-	ret = wait_event_interruptible(sim->idle_wq,
-				       mvgpu_sim_native_settled(sim));
-	if (ret || mvgpu_sim_native_dying(sim)) {
-		mvgpu_sim_queue_stop(q);
-		return ret ? -EINTR : -ENODEV;
+	for (;;) {
+		struct mvgpu_engine_run run;
+
+		if (signal_pending(current) || mvgpu_sim_native_dying(sim)) {
+			ret = signal_pending(current) ? -EINTR : -ENODEV;
+			mvgpu_sim_queue_stop(q);
+			return ret;
+		}
+		mvgpu_sim_engine_run(&sim->engines[0], native->ctx,
+				     sim->slice_ns, &run);
+		if (run.stop == MVGPU_ENGINE_IDLE)
+			break;
+		if (run.stop == MVGPU_ENGINE_WAITING) {
+			ktime_t wait = ns_to_ktime(run.retry_ns);
+
+			set_current_state(TASK_INTERRUPTIBLE);
+			schedule_hrtimeout(&wait, HRTIMER_MODE_REL);
+		}
+		cond_resched();
 	}
 	spin_lock(&sim->sched_lock);
 	error = q->error;
@@ -347,9 +354,10 @@ static int mvgpu_sim_engines_show(struct seq_file *m, void *unused)
 		struct mvgpu_sim_engine *eng = &sim->engines[i];
 
 		spin_lock(&eng->stats_lock);
-		seq_printf(m, "engine %u chunks %llu slices %llu busy_ns %llu max_chunk_ns %llu max_chunk_op 0x%02x\n",
+		seq_printf(m, "engine %u chunks %llu slices %llu busy_ns %llu max_chunk_ns %llu max_chunk_op 0x%02x preemptions %llu\n",
 			   i, eng->chunks, eng->slices, eng->busy_ns,
-			   eng->max_chunk_ns, eng->max_chunk_op);
+			   eng->max_chunk_ns, eng->max_chunk_op,
+			   eng->preemptions);
 		spin_unlock(&eng->stats_lock);
 	}
 	return 0;
@@ -374,6 +382,7 @@ static ssize_t mvgpu_sim_engines_write(struct file *file,
 		spin_lock(&eng->stats_lock);
 		eng->chunks = 0;
 		eng->slices = 0;
+		eng->preemptions = 0;
 		eng->busy_ns = 0;
 		eng->max_chunk_ns = 0;
 		eng->max_chunk_op = 0;

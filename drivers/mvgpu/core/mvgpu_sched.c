@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine scheduler: time slices of a pGPU's engines for its vGPUs.
+ *
+ * DOC: Engine scheduler
+ *
+ * Each pGPU gets one kernel thread per engine ("mvgpu<pgpu>/<engine>").
+ * A thread asks the pGPU's policy (mvgpu_sched_policy.c: best_effort,
+ * equal_share, fixed_share or weighted) for a vGPU and a slice length,
+ * hands both to the backend with &mvgpu_backend_ops.engine_run, which runs
+ * only that vGPU's context on that engine until the slice is used up, the
+ * vGPU runs out of work, or &mvgpu_backend_ops.engine_preempt stops it,
+ * and then charges the engine time the run took (measured here, so a
+ * backend's overrun is charged too) to the vGPU. A vGPU never runs on two
+ * engines at once, so its share is at most one engine's worth.
+ *
+ * A vGPU becomes runnable when the guest rings a doorbell
+ * (mvgpu_vgpu_sched_kick()) and stops being runnable when a run ends with
+ * the backend reporting it idle and no doorbell came during the run. When
+ * only WAIT packets hold its queues back the backend says when to poll
+ * again; the vGPU is idle for the policy until that time, and the engine
+ * threads wake it then.
+ *
+ * The policy and its settings can change at any time: the change is made
+ * under the scheduler lock and every engine is asked to preempt, so the
+ * new policy is in force within one preemption interval.
+ *
+ * Accounting (busy time, jobs, preemptions, faults, resets, utilization
+ * over one-second windows) is kept per vGPU and per pGPU under the same
+ * lock, and shown in sysfs, in debugfs ("mvgpu/<pgpu>/sched") and through
+ * the tracepoints of mvgpu_trace.h.
+ *
+ * The watchdog runs from a periodic work item: a queue that has work but
+ * has not moved forward (&mvgpu_backend_ops.queue_progress) for
+ * sched_watchdog_ms is stopped with MVGPU_ERR_HANG, which its guest sees
+ * as a queue error; other queues and vGPUs are not touched.
+ */
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/mdev.h>
+#include <linux/minmax.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "mvgpu_core.h"
+
+#define CREATE_TRACE_POINTS
+#include "mvgpu_trace.h"
+
+/* Period of the tick when the watchdog does not need it more often. */
+#define MVGPU_SCHED_TICK_MAX_MS		100
+
+static atomic_t mvgpu_sched_pgpu_ids = ATOMIC_INIT(0);
+
+static struct mvgpu_vgpu *mvgpu_entity_to_vgpu(struct mvgpu_sched_entity *e)
+{
+	return container_of(e, struct mvgpu_vgpu, sched.entity);
+}
+
+/* Wake vGPUs whose WAIT poll time has come; return the next such time. */
+static u64 mvgpu_sched_wake_waiters_locked(struct mvgpu_pgpu_sched *ps,
+					   u64 now)
+{
+	struct mvgpu_sched_entity *e;
+	u64 next = U64_MAX;
+
+	lockdep_assert_held(&ps->lock);
+	list_for_each_entry(e, &ps->policy.entities, link) {
+		struct mvgpu_vgpu_sched *vs = &mvgpu_entity_to_vgpu(e)->sched;
+
+		if (!vs->wait_until)
+			continue;
+		if (vs->wait_until <= now) {
+			vs->wait_until = 0;
+			mvgpu_sched_wake(&ps->policy, e, now);
+		} else {
+			next = min(next, vs->wait_until);
+		}
+	}
+	return next;
+}
+
+/*
+ * Choose the next vGPU for @eng. Return: the vGPU and its slice, or NULL
+ * with the time to look again (U64_MAX: when kicked) and the kick
+ * sequence the decision was based on.
+ */
+static struct mvgpu_vgpu *mvgpu_sched_engine_pick(struct mvgpu_pgpu_sched *ps,
+						  struct mvgpu_sched_engine *eng,
+						  u64 *slice_ns, u64 *wake_at,
+						  u64 *seq)
+{
+	struct mvgpu_sched_entity *e;
+	struct mvgpu_vgpu *vgpu = NULL;
+	u64 now, retry_at = U64_MAX;
+
+	spin_lock(&ps->lock);
+	now = ktime_get_ns();
+	*seq = ps->kick_seq;
+	*wake_at = mvgpu_sched_wake_waiters_locked(ps, now);
+	e = mvgpu_sched_pick(&ps->policy, now, slice_ns, &retry_at);
+	if (e) {
+		vgpu = mvgpu_entity_to_vgpu(e);
+		vgpu->sched.engine = eng->id;
+		vgpu->sched.seq_at_pick = vgpu->sched.work_seq;
+		eng->vgpu = vgpu;
+	}
+	*wake_at = min(*wake_at, retry_at);
+	spin_unlock(&ps->lock);
+	return vgpu;
+}
+
+static bool mvgpu_sched_engine_kicked(struct mvgpu_pgpu_sched *ps, u64 seq)
+{
+	bool kicked;
+
+	spin_lock(&ps->lock);
+	kicked = ps->kick_seq != seq;
+	spin_unlock(&ps->lock);
+	return kicked || kthread_should_stop();
+}
+
+/* Sleep until a kick, @wake_at (ktime_get_ns()) or kthread_stop(). */
+static void mvgpu_sched_engine_sleep(struct mvgpu_pgpu_sched *ps, u64 wake_at,
+				     u64 seq)
+{
+	u64 now = ktime_get_ns();
+
+	/* Kthreads get no signals: the waits end on a kick or a timeout. */
+	if (wake_at == U64_MAX)
+		wait_event_interruptible(ps->work_wq,
+					 mvgpu_sched_engine_kicked(ps, seq));
+	else if (wake_at > now)
+		wait_event_interruptible_hrtimeout(ps->work_wq,
+						   mvgpu_sched_engine_kicked(ps, seq),
+						   ns_to_ktime(wake_at - now));
+}
+
+static void mvgpu_sched_stats_charge(struct mvgpu_sched_stats *st, u64 ran_ns,
+				     const struct mvgpu_engine_run *run)
+{
+	st->busy_ns += ran_ns;
+	st->jobs += run->commands;
+	if (run->stop == MVGPU_ENGINE_SLICE ||
+	    run->stop == MVGPU_ENGINE_PREEMPTED)
+		st->preemptions++;
+}
+
+/* Run @vgpu on @eng for @slice_ns, then charge it. */
+static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
+				   struct mvgpu_sched_engine *eng,
+				   struct mvgpu_vgpu *vgpu, u64 slice_ns)
+{
+	struct mvgpu_pgpu *pgpu = eng->pgpu;
+	struct mvgpu_vgpu_sched *vs = &vgpu->sched;
+	u32 ctx = vgpu->part.context;
+	struct mvgpu_engine_run run = {};
+	u64 start, end, ran;
+	bool still;
+
+	trace_mvgpu_sched_switch_in(ps->id, eng->id, ctx, slice_ns);
+	start = ktime_get_ns();
+	pgpu->ops->engine_run(pgpu->backend_priv, eng->id, ctx, slice_ns, &run);
+	end = ktime_get_ns();
+	ran = end - start;
+
+	spin_lock(&ps->lock);
+	mvgpu_sched_stats_charge(&vs->stats, ran, &run);
+	mvgpu_sched_stats_charge(&ps->stats, ran, &run);
+	still = run.stop == MVGPU_ENGINE_SLICE ||
+		run.stop == MVGPU_ENGINE_PREEMPTED ||
+		vs->work_seq != vs->seq_at_pick;
+	if (!still && run.stop == MVGPU_ENGINE_WAITING)
+		vs->wait_until = end + max_t(u64, run.retry_ns, 1);
+	mvgpu_sched_charge(&ps->policy, &vs->entity, ran, still, end);
+	vs->engine = -1;
+	eng->vgpu = NULL;
+	ps->kick_seq++;
+	spin_unlock(&ps->lock);
+
+	trace_mvgpu_sched_switch_out(ps->id, eng->id, ctx, ran, run.stop,
+				     run.commands);
+	/* Another engine may take the vGPU, or a remover waits for it. */
+	wake_up(&ps->work_wq);
+	wake_up_all(&ps->idle_wq);
+}
+
+static int mvgpu_sched_engine_thread(void *data)
+{
+	struct mvgpu_sched_engine *eng = data;
+	struct mvgpu_pgpu_sched *ps = &eng->pgpu->sched;
+
+	while (!kthread_should_stop()) {
+		struct mvgpu_vgpu *vgpu;
+		u64 slice_ns, wake_at, seq;
+
+		vgpu = mvgpu_sched_engine_pick(ps, eng, &slice_ns, &wake_at,
+					       &seq);
+		if (vgpu)
+			mvgpu_sched_engine_run(ps, eng, vgpu, slice_ns);
+		else
+			mvgpu_sched_engine_sleep(ps, wake_at, seq);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Tell the engine threads to look again, and running vGPUs to stop. */
+static void mvgpu_sched_kick_all(struct mvgpu_pgpu *pgpu, bool preempt)
+{
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+	u32 i;
+
+	spin_lock(&ps->lock);
+	ps->kick_seq++;
+	spin_unlock(&ps->lock);
+	wake_up_all(&ps->work_wq);
+	if (!preempt)
+		return;
+	for (i = 0; i < pgpu->caps.num_engines; i++)
+		pgpu->ops->engine_preempt(pgpu->backend_priv, i);
+}
+
+static u32 mvgpu_sched_percent(u64 busy_ns, u64 window_ns, u32 engines)
+{
+	u64 total = window_ns * engines;
+
+	if (!total)
+		return 0;
+	return min_t(u64, div64_u64(busy_ns * 100 + total / 2, total), 100);
+}
+
+static void mvgpu_sched_window_close(struct mvgpu_sched_stats *st,
+				     u64 window_ns, u32 engines)
+{
+	st->utilization = mvgpu_sched_percent(st->busy_ns - st->window_busy_ns,
+					      window_ns, engines);
+	st->window_busy_ns = st->busy_ns;
+}
+
+/* Close the utilization window if it is over; pgpu->lock held. */
+static void mvgpu_sched_window_update(struct mvgpu_pgpu *pgpu, u64 now)
+{
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+	u32 engines = pgpu->caps.num_engines;
+	struct mvgpu_vgpu *vgpu;
+	u64 window_ns;
+
+	lockdep_assert_held(&pgpu->lock);
+	spin_lock(&ps->lock);
+	window_ns = now - ps->window_start_ns;
+	if (window_ns >= MVGPU_SCHED_WINDOW_NS) {
+		mvgpu_sched_window_close(&ps->stats, window_ns, engines);
+		list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_link)
+			mvgpu_sched_window_close(&vgpu->sched.stats, window_ns,
+						 engines);
+		ps->window_start_ns = now;
+	}
+	spin_unlock(&ps->lock);
+}
+
+static unsigned long mvgpu_sched_tick_delay(struct mvgpu_pgpu_sched *ps)
+{
+	u32 ms = MVGPU_SCHED_TICK_MAX_MS, wd;
+
+	spin_lock(&ps->lock);
+	wd = ps->watchdog_ms;
+	spin_unlock(&ps->lock);
+	if (wd)
+		ms = clamp(wd / 4, 1U, ms);
+	return max(msecs_to_jiffies(ms), 1UL);
+}
+
+static void mvgpu_sched_tick(struct work_struct *work)
+{
+	struct mvgpu_pgpu_sched *ps =
+		container_of(to_delayed_work(work), struct mvgpu_pgpu_sched,
+			     tick);
+	struct mvgpu_pgpu *pgpu = container_of(ps, struct mvgpu_pgpu, sched);
+	u64 now = ktime_get_ns(), timeout_ns;
+	struct mvgpu_vgpu *vgpu;
+
+	spin_lock(&ps->lock);
+	timeout_ns = (u64)ps->watchdog_ms * NSEC_PER_MSEC;
+	spin_unlock(&ps->lock);
+
+	/*
+	 * Engine threads and backend events never take pgpu->lock, so the
+	 * watchdog may wait for an engine (queue_disable) while holding it.
+	 */
+	mutex_lock(&pgpu->lock);
+	mvgpu_sched_window_update(pgpu, now);
+	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_link) {
+		u32 hangs = mvgpu_queue_watchdog(vgpu, now, timeout_ns);
+
+		if (hangs)
+			mvgpu_vgpu_sched_count(vgpu, 0, hangs);
+	}
+	mutex_unlock(&pgpu->lock);
+
+	queue_delayed_work(system_unbound_wq, &ps->tick,
+			   mvgpu_sched_tick_delay(ps));
+}
+
+/**
+ * mvgpu_vgpu_sched_add() - give a new vGPU to its pGPU's scheduler
+ * @vgpu: the vGPU, its partition reserved
+ *
+ * Its weight is the default, no cap, and its fixed share 1/divisor of its
+ * type. Process context.
+ */
+void mvgpu_vgpu_sched_add(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
+	struct mvgpu_vgpu_sched *vs = &vgpu->sched;
+
+	memset(vs, 0, sizeof(*vs));
+	vs->engine = -1;
+	vs->entity.weight = MVGPU_SCHED_WEIGHT_DEFAULT;
+	spin_lock(&ps->lock);
+	mvgpu_sched_add(&ps->policy, &vs->entity,
+			MVGPU_SCHED_SHARE_ONE / vgpu->type->divisor,
+			ktime_get_ns());
+	vs->stats.window_busy_ns = 0;
+	vs->added = true;
+	spin_unlock(&ps->lock);
+}
+
+static bool mvgpu_vgpu_sched_off_engine(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
+	bool off;
+
+	spin_lock(&ps->lock);
+	off = vgpu->sched.engine < 0;
+	if (off && vgpu->sched.added) {
+		mvgpu_sched_remove(&ps->policy, &vgpu->sched.entity);
+		vgpu->sched.added = false;
+	}
+	spin_unlock(&ps->lock);
+	return off;
+}
+
+/**
+ * mvgpu_vgpu_sched_remove() - take a vGPU away from the scheduler
+ * @vgpu: the vGPU, its queues stopped
+ *
+ * Waits until no engine runs the vGPU (its queues being stopped, that is
+ * at most one backend call). Process context, may sleep.
+ */
+void mvgpu_vgpu_sched_remove(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+	struct mvgpu_sched_stats *st = &vgpu->sched.stats;
+
+	wait_event(ps->idle_wq, mvgpu_vgpu_sched_off_engine(vgpu));
+	dev_dbg(pgpu->dev, "mvgpu: vGPU context %u leaves the scheduler: busy %llu ns, %llu jobs, %llu preemptions, %llu faults, %llu resets\n",
+		vgpu->part.context, st->busy_ns, st->jobs, st->preemptions,
+		st->faults, st->resets);
+}
+
+/**
+ * mvgpu_vgpu_sched_kick() - a vGPU has new work
+ * @vgpu: the vGPU whose doorbell rang (already forwarded to the backend)
+ *
+ * Makes it runnable and wakes an idle engine. Process context; does not
+ * sleep.
+ */
+void mvgpu_vgpu_sched_kick(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
+	struct mvgpu_vgpu_sched *vs = &vgpu->sched;
+
+	spin_lock(&ps->lock);
+	vs->work_seq++;
+	vs->wait_until = 0;
+	if (vs->added)
+		mvgpu_sched_wake(&ps->policy, &vs->entity, ktime_get_ns());
+	ps->kick_seq++;
+	spin_unlock(&ps->lock);
+	wake_up(&ps->work_wq);
+}
+
+/**
+ * mvgpu_vgpu_sched_count() - account queue errors and resets of a vGPU
+ * @vgpu: the vGPU
+ * @faults: queues that stopped on an error
+ * @resets: device resets or queues the watchdog reset
+ *
+ * Any context that may take a spinlock.
+ */
+void mvgpu_vgpu_sched_count(struct mvgpu_vgpu *vgpu, u64 faults, u64 resets)
+{
+	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
+
+	spin_lock(&ps->lock);
+	vgpu->sched.stats.faults += faults;
+	vgpu->sched.stats.resets += resets;
+	ps->stats.faults += faults;
+	ps->stats.resets += resets;
+	spin_unlock(&ps->lock);
+}
+
+/**
+ * mvgpu_pgpu_sched_set_policy() - switch the scheduling policy of a pGPU
+ * @pgpu: the pGPU
+ * @name: a policy name, as in sysfs (a trailing newline is ignored)
+ *
+ * Safe with vGPUs running: running slices are preempted and every vGPU
+ * continues under the new policy. Return: 0, or -EINVAL for an unknown
+ * name (nothing changes).
+ */
+int mvgpu_pgpu_sched_set_policy(struct mvgpu_pgpu *pgpu, const char *name)
+{
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+	int id, ret = -EINVAL;
+
+	for (id = 0; id < MVGPU_SCHED_NR_POLICIES; id++) {
+		if (sysfs_streq(name, mvgpu_sched_policy_name(id))) {
+			spin_lock(&ps->lock);
+			ret = mvgpu_sched_set_policy(&ps->policy, id,
+						     ktime_get_ns());
+			spin_unlock(&ps->lock);
+			break;
+		}
+	}
+	if (!ret)
+		mvgpu_sched_kick_all(pgpu, true);
+	return ret;
+}
+
+/**
+ * mvgpu_pgpu_sched_set_slice_us() - change the slice length of a pGPU
+ * @pgpu: the pGPU
+ * @slice_us: microseconds, 100..100000
+ *
+ * Return: 0, or -EINVAL out of range (nothing changes).
+ */
+int mvgpu_pgpu_sched_set_slice_us(struct mvgpu_pgpu *pgpu, u32 slice_us)
+{
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+	int ret;
+
+	spin_lock(&ps->lock);
+	ret = mvgpu_sched_set_slice(&ps->policy, (u64)slice_us * NSEC_PER_USEC);
+	spin_unlock(&ps->lock);
+	if (!ret)
+		mvgpu_sched_kick_all(pgpu, true);
+	return ret;
+}
+
+/**
+ * mvgpu_pgpu_sched_set_watchdog_ms() - change the hang timeout of a pGPU
+ * @pgpu: the pGPU
+ * @ms: 0 (off) or MVGPU_SCHED_WATCHDOG_MIN_MS..MVGPU_SCHED_WATCHDOG_MAX_MS
+ *
+ * Return: 0, or -EINVAL out of range (nothing changes).
+ */
+int mvgpu_pgpu_sched_set_watchdog_ms(struct mvgpu_pgpu *pgpu, u32 ms)
+{
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+
+	if (ms && (ms < MVGPU_SCHED_WATCHDOG_MIN_MS ||
+		   ms > MVGPU_SCHED_WATCHDOG_MAX_MS))
+		return -EINVAL;
+	spin_lock(&ps->lock);
+	ps->watchdog_ms = ms;
+	spin_unlock(&ps->lock);
+	/* Sample at the new rate from now on. */
+	mod_delayed_work(system_unbound_wq, &ps->tick,
+			 mvgpu_sched_tick_delay(ps));
+	return 0;
+}
+
+/**
+ * mvgpu_vgpu_sched_set_weight() - set the weighted-policy weight of a vGPU
+ * @vgpu: the vGPU
+ * @weight: MVGPU_SCHED_WEIGHT_MIN..MVGPU_SCHED_WEIGHT_MAX
+ *
+ * Return: 0, or -EINVAL out of range (nothing changes).
+ */
+int mvgpu_vgpu_sched_set_weight(struct mvgpu_vgpu *vgpu, u32 weight)
+{
+	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
+	int ret;
+
+	spin_lock(&ps->lock);
+	ret = mvgpu_sched_set_weight(&ps->policy, &vgpu->sched.entity, weight);
+	spin_unlock(&ps->lock);
+	return ret;
+}
+
+/**
+ * mvgpu_vgpu_sched_set_cap() - cap a vGPU's share under the weighted policy
+ * @vgpu: the vGPU
+ * @cap_pct: percent of the pGPU, 1..100, or 0 for no cap
+ *
+ * Return: 0, or -EINVAL out of range (nothing changes).
+ */
+int mvgpu_vgpu_sched_set_cap(struct mvgpu_vgpu *vgpu, u32 cap_pct)
+{
+	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
+	int ret;
+
+	spin_lock(&ps->lock);
+	ret = mvgpu_sched_set_cap(&ps->policy, &vgpu->sched.entity, cap_pct);
+	spin_unlock(&ps->lock);
+	return ret;
+}
+
+/**
+ * mvgpu_pgpu_sched_stats() - a snapshot of a pGPU's accounting
+ * @pgpu: the pGPU
+ * @stats: the totals
+ */
+void mvgpu_pgpu_sched_stats(struct mvgpu_pgpu *pgpu,
+			    struct mvgpu_sched_stats *stats)
+{
+	spin_lock(&pgpu->sched.lock);
+	*stats = pgpu->sched.stats;
+	spin_unlock(&pgpu->sched.lock);
+}
+
+/**
+ * mvgpu_vgpu_sched_stats() - a snapshot of a vGPU's accounting
+ * @vgpu: the vGPU
+ * @stats: its counters
+ */
+void mvgpu_vgpu_sched_stats(struct mvgpu_vgpu *vgpu,
+			    struct mvgpu_sched_stats *stats)
+{
+	spin_lock(&vgpu->pgpu->sched.lock);
+	*stats = vgpu->sched.stats;
+	spin_unlock(&vgpu->pgpu->sched.lock);
+}
+
+static void mvgpu_sched_show_vgpu(struct seq_file *m, struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_vgpu_sched *vs = &vgpu->sched;
+	const struct mvgpu_sched_entity *e = &vs->entity;
+	const struct mvgpu_sched_stats *st = &vs->stats;
+
+	seq_printf(m, "%-36s %4u %6u %4u %8u %c%c %3d %14llu %10llu %8llu %6llu %6llu %4u\n",
+		   dev_name(vgpu->vdev.dev), vgpu->part.context, e->weight,
+		   e->cap_pct, e->share_ppm, e->runnable ? 'R' : '-',
+		   vs->wait_until ? 'W' : '-', vs->engine, st->busy_ns,
+		   st->jobs, st->preemptions, st->faults, st->resets,
+		   st->utilization);
+}
+
+static int mvgpu_sched_debugfs_show(struct seq_file *m, void *unused)
+{
+	struct mvgpu_pgpu *pgpu = m->private;
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+	struct mvgpu_vgpu *vgpu;
+	u32 i;
+
+	mutex_lock(&pgpu->lock);
+	spin_lock(&ps->lock);
+	seq_printf(m, "pgpu %u policy %s slice_ns %llu watchdog_ms %u engines %u runnable %u\n",
+		   ps->id, mvgpu_sched_policy_name(ps->policy.policy),
+		   ps->policy.slice_ns, ps->watchdog_ms,
+		   pgpu->caps.num_engines, ps->policy.num_runnable);
+	seq_printf(m, "total busy_ns %llu jobs %llu preemptions %llu faults %llu resets %llu utilization %u\n",
+		   ps->stats.busy_ns, ps->stats.jobs, ps->stats.preemptions,
+		   ps->stats.faults, ps->stats.resets, ps->stats.utilization);
+	for (i = 0; i < pgpu->caps.num_engines; i++) {
+		struct mvgpu_vgpu *cur = ps->engines[i].vgpu;
+
+		if (cur)
+			seq_printf(m, "engine %u ctx %u\n", i,
+				   cur->part.context);
+		else
+			seq_printf(m, "engine %u idle\n", i);
+	}
+	seq_printf(m, "%-36s %4s %6s %4s %8s %2s %3s %14s %10s %8s %6s %6s %4s\n",
+		   "vgpu", "ctx", "weight", "cap", "share", "st", "eng",
+		   "busy_ns", "jobs", "preempt", "faults", "resets", "util");
+	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_link)
+		if (vgpu->sched.added)
+			mvgpu_sched_show_vgpu(m, vgpu);
+	spin_unlock(&ps->lock);
+	mutex_unlock(&pgpu->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mvgpu_sched_debugfs);
+
+static void mvgpu_pgpu_sched_stop_engines(struct mvgpu_pgpu *pgpu)
+{
+	u32 i;
+
+	for (i = 0; i < pgpu->caps.num_engines; i++) {
+		if (pgpu->sched.engines[i].thread)
+			kthread_stop(pgpu->sched.engines[i].thread);
+		pgpu->sched.engines[i].thread = NULL;
+	}
+}
+
+/**
+ * mvgpu_pgpu_sched_init() - start the scheduler of a new pGPU
+ * @pgpu: the pGPU, its caps set
+ *
+ * Policy best_effort, default slice, watchdog on. Process context.
+ * Return: 0 or -errno, with nothing left running.
+ */
+int mvgpu_pgpu_sched_init(struct mvgpu_pgpu *pgpu)
+{
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+	u32 i;
+
+	ps->id = atomic_inc_return(&mvgpu_sched_pgpu_ids) - 1;
+	spin_lock_init(&ps->lock);
+	mvgpu_sched_init(&ps->policy, pgpu->caps.num_engines);
+	init_waitqueue_head(&ps->work_wq);
+	init_waitqueue_head(&ps->idle_wq);
+	ps->watchdog_ms = MVGPU_SCHED_WATCHDOG_DEFAULT_MS;
+	ps->window_start_ns = ktime_get_ns();
+	INIT_DELAYED_WORK(&ps->tick, mvgpu_sched_tick);
+	ps->engines = kcalloc(pgpu->caps.num_engines, sizeof(*ps->engines),
+			      GFP_KERNEL);
+	if (!ps->engines)
+		return -ENOMEM;
+
+	for (i = 0; i < pgpu->caps.num_engines; i++) {
+		struct mvgpu_sched_engine *eng = &ps->engines[i];
+		struct task_struct *thread;
+
+		eng->pgpu = pgpu;
+		eng->id = i;
+		thread = kthread_run(mvgpu_sched_engine_thread, eng,
+				     "mvgpu%u/%u", ps->id, i);
+		if (IS_ERR(thread)) {
+			mvgpu_pgpu_sched_stop_engines(pgpu);
+			kfree(ps->engines);
+			return PTR_ERR(thread);
+		}
+		eng->thread = thread;
+	}
+	queue_delayed_work(system_unbound_wq, &ps->tick,
+			   mvgpu_sched_tick_delay(ps));
+	ps->debugfs = debugfs_create_dir(dev_name(pgpu->dev),
+					 mvgpu_debugfs_root);
+	debugfs_create_file("sched", 0444, ps->debugfs, pgpu,
+			    &mvgpu_sched_debugfs_fops);
+	return 0;
+}
+
+/**
+ * mvgpu_pgpu_sched_fini() - stop the scheduler of a pGPU
+ * @pgpu: the pGPU, its vGPUs all gone
+ *
+ * Process context, may sleep.
+ */
+void mvgpu_pgpu_sched_fini(struct mvgpu_pgpu *pgpu)
+{
+	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
+
+	debugfs_remove_recursive(ps->debugfs);
+	ps->debugfs = NULL;
+	cancel_delayed_work_sync(&ps->tick);
+	mvgpu_pgpu_sched_stop_engines(pgpu);
+	kfree(ps->engines);
+	ps->engines = NULL;
+}
