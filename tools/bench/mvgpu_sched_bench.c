@@ -14,10 +14,12 @@
  *           with a cap, fixed_share with four type sizes; the share error is
  *           the largest |measured - configured|, in % of the pGPU.
  * switch    work done by two vGPUs sharing the pGPU against the same load
- *           on one vGPU alone, per slice length: the throughput lost to
- *           switching. Meant for engines=1 (two vGPUs on one engine).
+ *           on one vGPU alone, alternately, per slice length: the
+ *           throughput lost to switching. Meant for engines=1 (two vGPUs
+ *           on one engine).
  * scale     aggregate work of 1, 2, 4, 8, 16 vGPUs on one pGPU against one
- *           of them alone, measured alternately; 32 vGPUs are 16 on each
+ *           of them alone, measured alternately (1 against itself shows
+ *           the noise of the host); 32 vGPUs are 16 on each
  *           of two pGPUs, against one vGPU alone on each of them at the
  *           same time.
  * timeline  the mvgpu_sched_switch_in/out tracepoints of four weighted
@@ -734,7 +736,7 @@ int main(int argc, char **argv)
 	};
 	static struct bench bench = {
 		.o = { .parts = "fair,share,switch,scale,timeline",
-		       .seconds_ms = 2000, .reps = 3, .fair_vgpus = 8,
+		       .seconds_ms = 1500, .reps = 5, .fair_vgpus = 8,
 		       .trace_ms = 100, .trace_vgpus = 4,
 		       .trace_policy = "weighted", .trace_type = "eighth" },
 	};
