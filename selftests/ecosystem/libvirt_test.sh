@@ -4,8 +4,9 @@
 # libvirt against mvgpu, in the VM test bed, TAP: libvirtd (with its
 # nodedev and QEMU drivers) lists the pGPUs as mdev_types-capable PCI
 # devices with our types, creates and destroys vGPUs from node device XML
-# (transient, and persistent through mdevctl), and validates a domain with
-# an mdev hostdev. systemd-udevd runs too: libvirt learns of new devices
+# (transient, and persistent through mdevctl, with the scheduler's
+# per-vGPU settings as <attr> elements), and validates a domain with an
+# mdev hostdev. systemd-udevd runs too: libvirt learns of new devices
 # from its events.
 #
 #   tools/vm/run -- selftests/ecosystem/libvirt_test.sh
@@ -199,12 +200,25 @@ tap_status $? "the defined domain keeps the hostdev and gives it a guest PCI add
 tap_status $? "nodedev-destroy removes the vGPU" "$(cat "$work/out")"
 
 # -- persistent vGPU: libvirt stores it with mdevctl --
+# With the scheduler's per-vGPU settings as <attr> elements, which libvirt
+# hands to mdevctl as the definition's attributes.
 uuid2=$(eco_uuid)
-sed -e "s/$uuid/$uuid2/" -e 's/mvgpu_sim-quarter/mvgpu_sim-eighth/' "$work/mdev.xml" >"$work/mdev2.xml"
+sed -e "s/$uuid/$uuid2/" -e 's/mvgpu_sim-quarter/mvgpu_sim-eighth/' \
+	-e "s|</uuid>|&\n    <attr name='mvgpu/sched_weight' value='300'/>\n    <attr name='mvgpu/sched_cap_pct' value='40'/>|" \
+	"$work/mdev.xml" >"$work/mdev2.xml"
 "${virsh[@]}" nodedev-define "$work/mdev2.xml" >"$work/out" 2>&1 &&
 	[[ -f /etc/mdevctl.d/$p0/$uuid2 ]] && [[ ! -e /sys/bus/mdev/devices/$uuid2 ]]
 tap_status $? "nodedev-define stores the vGPU as an mdevctl definition without creating it" "$(cat "$work/out")"
 name2=$(sed -n "s/^Node device '\{0,1\}\([^ ']*\)'\{0,1\} defined.*/\1/p" "$work/out")
+
+python3 -c '
+import json, sys
+attrs = json.load(open(sys.argv[1])).get("attrs")
+if attrs != [{"mvgpu/sched_weight": "300"}, {"mvgpu/sched_cap_pct": "40"}]:
+    print("#   attrs %r" % attrs)
+    sys.exit(1)
+' "/etc/mdevctl.d/$p0/$uuid2"
+tap_status $? "the <attr> elements become the definition's attributes, in order (mvgpu/sched_weight 300, mvgpu/sched_cap_pct 40)"
 
 "${virsh[@]}" nodedev-autostart "$name2" >"$work/out" 2>&1 &&
 	mdevctl list --defined | grep -q "^$uuid2 $p0 mvgpu_sim-eighth auto"
@@ -214,11 +228,37 @@ tap_status $? "nodedev-autostart marks it start=auto for mdevctl" "$(cat "$work/
 	wait_for 10 test -e "/sys/bus/mdev/devices/$uuid2"
 tap_status $? "nodedev-start creates it" "$(cat "$work/out")"
 
+attrs_now="$(cat "/sys/bus/mdev/devices/$uuid2/mvgpu/sched_weight" 2>&1) $(cat "/sys/bus/mdev/devices/$uuid2/mvgpu/sched_cap_pct" 2>&1)"
+[[ $attrs_now == "300 40" ]]
+tap_status $? "the started vGPU has the attributes: sysfs sched_weight 300, sched_cap_pct 40" "got: $attrs_now"
+
+"${virsh[@]}" nodedev-dumpxml "$name2" >"$work/mdev2-out.xml" 2>&1
+python3 - "$work/mdev2-out.xml" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+got = [(a.get("name"), a.get("value")) for a in root.findall("capability[@type='mdev']/attr")]
+if got != [("mvgpu/sched_weight", "300"), ("mvgpu/sched_cap_pct", "40")]:
+    print("#   attrs %r" % got)
+    sys.exit(1)
+EOF
+tap_status $? "nodedev-dumpxml of it shows the two <attr> elements"
+
 "${virsh[@]}" nodedev-destroy "$name2" >/dev/null 2>&1 &&
 	wait_for 10 test ! -e "/sys/bus/mdev/devices/$uuid2" &&
 	"${virsh[@]}" nodedev-undefine "$name2" >"$work/out" 2>&1 &&
 	[[ ! -e /etc/mdevctl.d/$p0/$uuid2 ]]
 tap_status $? "nodedev-destroy and nodedev-undefine remove it and its definition" "$(cat "$work/out")"
+
+# An out-of-range weight: mdevctl fails to write it and removes the vGPU.
+uuid3=$(eco_uuid)
+sed -e "s/$uuid2/$uuid3/" -e "s/value='300'/value='0'/" "$work/mdev2.xml" >"$work/mdev3.xml"
+eighth_before=$(eco_type_attr "$p0" mvgpu_sim-eighth available_instances)
+! "${virsh[@]}" nodedev-create "$work/mdev3.xml" >"$work/out" 2>&1 &&
+	[[ ! -e /sys/bus/mdev/devices/$uuid3 ]] &&
+	[[ $(eco_type_attr "$p0" mvgpu_sim-eighth available_instances) -eq $eighth_before ]]
+tap_status $? "nodedev-create with <attr name='mvgpu/sched_weight' value='0'/> (out of range) fails and leaves no vGPU" \
+	"$(head -3 "$work/out")"
 
 [[ $(eco_type_attr "$p0" mvgpu_sim-full available_instances) -eq 1 ]]
 tap_status $? "the pGPU is whole again"

@@ -3,8 +3,8 @@
 #
 # mdevctl against mvgpu, in the VM test bed, TAP: types and their counts
 # as sysfs has them, start/stop/define/undefine/list --dumpjson, attributes
-# (--addattr), and vGPUs saved with --auto coming back when the modules
-# are reloaded. The last part runs systemd-udevd in the VM with the rule
+# (--addattr and --jsonfile with the scheduler's per-vGPU settings), and
+# vGPUs saved with --auto coming back when the modules are reloaded. The last part runs systemd-udevd in the VM with the rule
 # "make install" ships (packaging/udev/61-mvgpu-mdevctl.rules) next to
 # Debian's 60-mdevctl.rules, so the path under test is the real one:
 # kernel uevent, udev rule, mdevctl start-parent-mdevs.
@@ -156,18 +156,54 @@ mdevctl start -u "$u_manual" >"$work/out" 2>&1 && vgpu_exists "$u_manual" &&
 tap_status $? "mdevctl start -u of a defined vGPU creates it with its type; stop removes it" "$(head -3 "$work/out")"
 
 # -- attributes --
-# mdevctl writes each --addattr to /sys/bus/mdev/devices/<uuid>/<attr>
-# after creating the device. mvgpu has no writable per-vGPU attribute yet
-# (the scheduler and display tunables will be the first).
-u_probe=$(eco_uuid)
-mdevctl start -p "$p1" -t mvgpu_sim-sixteenth -u "$u_probe" >/dev/null 2>&1
-writable=$(find "/sys/bus/mdev/devices/$u_probe/mvgpu/" -type f -perm -u=w 2>/dev/null)
-mdevctl stop -u "$u_probe" >/dev/null 2>&1
-if [[ -z $writable ]]; then
-	tap_skip "mdevctl --addattr round trip" "mvgpu exports no writable per-vGPU attribute yet"
-else
-	tap_not_ok "mdevctl --addattr round trip: writable attributes exist ($writable), add a test for them"
-fi
+# mdevctl writes each attribute of a definition, in order, to
+# /sys/bus/mdev/devices/<uuid>/<attr> once it has created the device; if
+# a write fails it removes the device again. The scheduler's weight and
+# cap are per-vGPU writable attributes.
+u_attr=$(eco_uuid)
+mdevctl define -p "$p1" -t mvgpu_sim-sixteenth -u "$u_attr" &&
+	mdevctl modify -u "$u_attr" --addattr=mvgpu/sched_weight --value=300 &&
+	mdevctl modify -u "$u_attr" --addattr=mvgpu/sched_cap_pct --value=40 &&
+	mdevctl list --defined --dumpjson >"$work/defined.json" 2>&1 &&
+	python3 -c '
+import json, sys
+for entry in json.load(open(sys.argv[1])):
+    for devs in entry.values():
+        for dev in devs:
+            if sys.argv[2] in dev:
+                sys.exit(0 if dev[sys.argv[2]].get("attrs") == [
+                    {"mvgpu/sched_weight": "300"}, {"mvgpu/sched_cap_pct": "40"}] else 1)
+sys.exit(1)
+' "$work/defined.json" "$u_attr"
+tap_status $? "mdevctl modify --addattr=mvgpu/sched_weight --value=300 (and sched_cap_pct 40) stores them in the definition" \
+	"$(tr -d ' \n' <"$work/defined.json" | head -c 400)"
+
+attr_of() { cat "/sys/bus/mdev/devices/$1/mvgpu/$2" 2>/dev/null; }
+mdevctl start -u "$u_attr" >"$work/out" 2>&1 && vgpu_exists "$u_attr" &&
+	[[ $(attr_of "$u_attr" sched_weight) == 300 && $(attr_of "$u_attr" sched_cap_pct) == 40 ]]
+tap_status $? "mdevctl start writes them: sysfs sched_weight reads 300, sched_cap_pct 40" \
+	"$(head -3 "$work/out"); weight $(attr_of "$u_attr" sched_weight) cap $(attr_of "$u_attr" sched_cap_pct)"
+mdevctl stop -u "$u_attr" >/dev/null 2>&1
+
+sixteenth_before=$(eco_type_attr "$p1" mvgpu_sim-sixteenth available_instances)
+mdevctl modify -u "$u_attr" --addattr=mvgpu/sched_weight --value=0 >/dev/null 2>&1
+! mdevctl start -u "$u_attr" >"$work/out" 2>&1 && vgpu_gone "$u_attr" &&
+	[[ $(eco_type_attr "$p1" mvgpu_sim-sixteenth available_instances) -eq $sixteenth_before ]]
+tap_status $? "an out-of-range weight (0) in the definition: mdevctl start fails and leaves no vGPU behind" "$(head -2 "$work/out")"
+mdevctl undefine -u "$u_attr" >/dev/null 2>&1
+
+# The same attributes in the JSON a transient start takes.
+u_json=$(eco_uuid)
+echo '{"mdev_type": "mvgpu_sim-sixteenth", "start": "manual", "attrs": [{"mvgpu/sched_weight": "250"}]}' >"$work/attr.json"
+mdevctl start -p "$p1" -u "$u_json" --jsonfile "$work/attr.json" >"$work/out" 2>&1 &&
+	[[ $(attr_of "$u_json" sched_weight) == 250 && $(attr_of "$u_json" sched_cap_pct) == 0 ]] &&
+	mdevctl stop -u "$u_json" && vgpu_gone "$u_json"
+tap_status $? "mdevctl start --jsonfile with attrs: weight 250, cap left at 0" "$(head -2 "$work/out")"
+
+echo '{"mdev_type": "mvgpu_sim-sixteenth", "start": "manual", "attrs": [{"mvgpu/sched_cap_pct": "101"}]}' >"$work/attr.json"
+! mdevctl start -p "$p1" -u "$u_json" --jsonfile "$work/attr.json" >"$work/out" 2>&1 && vgpu_gone "$u_json" &&
+	[[ $(eco_type_attr "$p1" mvgpu_sim-sixteenth available_instances) -eq $sixteenth_before ]]
+tap_status $? "mdevctl start --jsonfile with a cap of 101%: fails, no vGPU left" "$(head -2 "$work/out")"
 
 sixteenth_before=$(eco_type_attr "$p0" mvgpu_sim-sixteenth available_instances)
 mdevctl modify -u "$u_manual" --addattr=mvgpu/resets --value=1 >/dev/null 2>&1

@@ -817,6 +817,114 @@ TEST(charge_zero_and_huge)
 	}
 }
 
+/*
+ * Token bucket arithmetic, exactly: a 10% cap on one engine refills 100 ns
+ * per us; a slice may start at half a slice of tokens and lasts at most
+ * the tokens held; the bucket holds two slices.
+ */
+TEST(token_bucket_exact)
+{
+	struct mvgpu_sched s;
+	struct mvgpu_sched_entity a, b, *p;
+	u64 slice = 0, retry = 0;
+
+	mvgpu_sched_init(&s, 1);
+	ASSERT_EQ(0, mvgpu_sched_set_policy(&s, MVGPU_SCHED_WEIGHTED, 0));
+	mvgpu_sched_add(&s, &a, ONE, 0);
+	mvgpu_sched_add(&s, &b, ONE, 0);
+	ASSERT_EQ(0, mvgpu_sched_set_cap(&s, &a, 10));
+	mvgpu_sched_wake(&s, &a, 0);
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 0, &slice, &retry));
+	EXPECT_EQ(2 * MS, slice);
+	/* 2 ms spent, 200 us refilled: throttled until 1 ms is held */
+	mvgpu_sched_charge(&s, &a, 2 * MS, true, 2 * MS);
+	EXPECT_EQ(200 * US, (u64)a.tokens);
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 2 * MS, &slice, &retry));
+	EXPECT_EQ(10 * MS, retry);
+	/* an uncapped entity runs meanwhile: work-conserving */
+	mvgpu_sched_wake(&s, &b, 2 * MS);
+	p = mvgpu_sched_pick(&s, 2 * MS, &slice, &retry);
+	EXPECT_EQ(&b, p);
+	EXPECT_EQ(2 * MS, slice);
+	mvgpu_sched_charge(&s, &b, 2 * MS, false, 4 * MS);
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 10 * MS - 1, &slice, &retry));
+	EXPECT_EQ(10 * MS, retry);
+	/* with 1 ms of tokens it gets a 1 ms slice */
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 10 * MS, &slice, &retry));
+	EXPECT_EQ(1 * MS, slice);
+	mvgpu_sched_charge(&s, &a, 1 * MS, true, 11 * MS);
+	EXPECT_EQ(100 * US, (u64)a.tokens);
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 11 * MS, &slice, &retry));
+	EXPECT_EQ(20 * MS, retry);
+	/* a shorter slice lowers the threshold to 200 us: due at 12 ms */
+	ASSERT_EQ(0, mvgpu_sched_set_slice(&s, 400 * US));
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 11 * MS, &slice, &retry));
+	EXPECT_EQ(12 * MS, retry);
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 12 * MS, &slice, &retry));
+	EXPECT_EQ(200 * US, slice);
+	mvgpu_sched_charge(&s, &a, 200 * US, false, 12 * MS + 200 * US);
+	/* a long sleep fills the bucket to two slices, no more */
+	mvgpu_sched_wake(&s, &a, 1 * SEC);
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 1 * SEC, &slice, &retry));
+	EXPECT_EQ(800 * US, (u64)a.tokens);
+	EXPECT_EQ(400 * US, slice);
+	mvgpu_sched_charge(&s, &a, 400 * US, true, 1 * SEC + 400 * US);
+	EXPECT_EQ(440 * US, (u64)a.tokens);
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 1 * SEC + 400 * US, &slice, &retry));
+	EXPECT_EQ(400 * US, slice);
+	/* a run past its slice (preemption latency) is charged in full */
+	mvgpu_sched_charge(&s, &a, 500 * US, true, 1 * SEC + 900 * US);
+	EXPECT_EQ(-10 * (s64)US, a.tokens);
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 1 * SEC + 900 * US, &slice, &retry));
+	EXPECT_EQ(1 * SEC + 900 * US + 2100 * US, retry);
+	/* removing the cap makes it runnable at once */
+	ASSERT_EQ(0, mvgpu_sched_set_cap(&s, &a, 0));
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 1 * SEC + 900 * US, &slice, &retry));
+	EXPECT_EQ(400 * US, slice);
+}
+
+/* fixed_share: a quarter of two engines is half of one, idle or not. */
+TEST(fixed_share_exact)
+{
+	struct mvgpu_sched s;
+	struct mvgpu_sched_entity a, z;
+	u64 slice = 0, retry = 0;
+
+	mvgpu_sched_init(&s, 2);
+	mvgpu_sched_add(&s, &a, ONE / 4, 0);
+	mvgpu_sched_add(&s, &z, 0, 0);
+	ASSERT_EQ(0, mvgpu_sched_set_policy(&s, MVGPU_SCHED_FIXED_SHARE, 0));
+	mvgpu_sched_wake(&s, &a, 0);
+	mvgpu_sched_wake(&s, &z, 0);
+	/* a share of 0 never runs, and does not ask for a retry */
+	EXPECT_EQ(MVGPU_SCHED_Q_PARKED, z.queue);
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 0, &slice, &retry));
+	EXPECT_EQ(2 * MS, slice);
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 0, &slice, &retry));
+	EXPECT_EQ(U64_MAX, retry);
+	mvgpu_sched_charge(&s, &a, 2 * MS, true, 2 * MS);
+	/* 1 ms refilled while it ran: it may start again at once */
+	EXPECT_EQ(1 * MS, (u64)a.tokens);
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 2 * MS, &slice, &retry));
+	EXPECT_EQ(1 * MS, slice);
+	mvgpu_sched_charge(&s, &a, 1 * MS, true, 3 * MS);
+	EXPECT_EQ(500 * US, (u64)a.tokens);
+	/* from now on 1 ms out of every 2 ms: half an engine */
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 3 * MS, &slice, &retry));
+	EXPECT_EQ(4 * MS, retry);
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 4 * MS, &slice, &retry));
+	EXPECT_EQ(1 * MS, slice);
+	mvgpu_sched_charge(&s, &a, 1 * MS, true, 5 * MS);
+	EXPECT_EQ(500 * US, (u64)a.tokens);
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 5 * MS, &slice, &retry));
+	EXPECT_EQ(6 * MS, retry);
+	/* switching policy resets the bucket to one slice; z runs too */
+	ASSERT_EQ(0, mvgpu_sched_set_policy(&s, MVGPU_SCHED_BEST_EFFORT, 5 * MS));
+	EXPECT_NE(NULL, mvgpu_sched_pick(&s, 5 * MS, &slice, &retry));
+	EXPECT_NE(NULL, mvgpu_sched_pick(&s, 5 * MS, &slice, &retry));
+	EXPECT_EQ(2U, s.num_running);
+}
+
 /* ---- simulated runs ---- */
 
 /* Saturating entities, equal weights: fairness index and shares. */
@@ -995,6 +1103,75 @@ TEST(weighted_cap_alone_and_after_sleep)
 	}
 }
 
+/* A capped entity builds no credit: lifting the cap gives no burst. */
+TEST(weighted_cap_lifted_no_burst)
+{
+	u32 engines;
+
+	for (engines = 1; engines <= 2; engines++) {
+		int n = 2 * engines + 1, i;
+		struct sim *m = sim_new(engines, n, MVGPU_SCHED_WEIGHTED, 2 * MS, NULL);
+		double s;
+
+		ASSERT_EQ(0, mvgpu_sched_set_cap(&m->s, &m->ents[0].se, 5));
+		for (i = 0; i < n; i++)
+			sim_saturate(m, i);
+		sim_run(m, 10 * SEC);
+		ASSERT_EQ(0, mvgpu_sched_set_cap(&m->s, &m->ents[0].se, 0));
+		sim_window(m);
+		sim_run(m, 100 * MS);
+		s = sim_share(m, 0);
+		report("cap lifted E=%u N=%d: share in the next 100 ms %.3f%% (fair %.3f%%)",
+		       engines, n, 100 * s, 100.0 / n);
+		EXPECT_LE(s, 1.0 / n + 0.03);
+		EXPECT_GE(s, 1.0 / n - 0.03);
+		EXPECT_EQ(0, m->errors) TH_LOG("%s", m->first_error);
+		sim_free(m);
+	}
+}
+
+/*
+ * Weights asking for more than one engine: the heavy entity gets a whole
+ * engine and the others share the rest by weight (water-filling); when its
+ * weight drops it has no backlog to replay.
+ */
+TEST(weighted_over_one_engine)
+{
+	static const u32 w[] = { 100, 200, 5000 };
+	struct sim *m = sim_new(2, 3, MVGPU_SCHED_WEIGHTED, 2 * MS, NULL);
+	double s0, s1, s2;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, mvgpu_sched_set_weight(&m->s, &m->ents[i].se, w[i]));
+		sim_saturate(m, i);
+	}
+	sim_run(m, 100 * MS);
+	sim_window(m);
+	sim_run(m, 10 * SEC);
+	s0 = sim_share(m, 0);
+	s1 = sim_share(m, 1);
+	s2 = sim_share(m, 2);
+	report("weighted over one engine E=2 weights 100:200:5000: %.3f%% %.3f%% %.3f%% (want 16.667%% 33.333%% 50%%)",
+	       100 * s0, 100 * s1, 100 * s2);
+	EXPECT_LE(fabs(s0 - 1.0 / 6), 0.02);
+	EXPECT_LE(fabs(s1 - 1.0 / 3), 0.02);
+	EXPECT_LE(fabs(s2 - 0.5), 0.02);
+	ASSERT_EQ(0, mvgpu_sched_set_weight(&m->s, &m->ents[2].se, 100));
+	sim_window(m);
+	sim_run(m, 200 * MS);
+	s0 = sim_share(m, 0);
+	s1 = sim_share(m, 1);
+	s2 = sim_share(m, 2);
+	report("weighted after the weight drops to 100:200:100: %.3f%% %.3f%% %.3f%% (want 25%% 50%% 25%%)",
+	       100 * s0, 100 * s1, 100 * s2);
+	EXPECT_LE(fabs(s0 - 0.25), 0.03);
+	EXPECT_LE(fabs(s1 - 0.5), 0.03);
+	EXPECT_LE(fabs(s2 - 0.25), 0.03);
+	EXPECT_EQ(0, m->errors) TH_LOG("%s", m->first_error);
+	sim_free(m);
+}
+
 static void fixed_case(struct __test_metadata *_metadata, u32 engines, int n,
 		       const u32 *shares, int busy_n, u64 overrun)
 {
@@ -1042,8 +1219,15 @@ TEST(fixed_share)
 	static const u32 mixed[] = { ONE / 2, ONE / 4, ONE / 8, ONE / 8 };
 	static const u32 eighth[] = { ONE / 8, ONE / 8, ONE / 8, ONE / 8,
 				      ONE / 8, ONE / 8, ONE / 8, ONE / 8 };
-	u32 engines;
+	u32 many[51], engines;
+	int i;
 
+	/* one entity owning a whole engine of two, among fifty small ones */
+	many[0] = ONE / 2;
+	for (i = 1; i < 51; i++)
+		many[i] = ONE / 100;
+	fixed_case(_metadata, 2, 51, many, 51, 0);
+	fixed_case(_metadata, 2, 51, many, 51, 300 * US);
 	for (engines = 1; engines <= 2; engines++) {
 		/* a lone busy entity gets only its share */
 		fixed_case(_metadata, engines, 4, quarter, 1, 0);

@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mvgpu-smi: show the pGPUs, vGPU types and vGPUs of the mvgpu driver.
+ * mvgpu-smi: show the pGPUs, vGPU types and vGPUs of the mvgpu driver, and
+ * change their scheduler settings.
  *
  * Reads sysfs (and /proc to find which process holds a vGPU's VFIO group)
  * and nothing else: no ioctl, no debugfs, so it is safe to run at any time
  * and needs no more privilege than reading /proc/<pid>/fd of the owner
- * (root, to see QEMU's owner).
+ * (root, to see QEMU's owner). The --set-* options write the scheduler's
+ * sysfs files (root) and print what the kernel then reads back.
  *
- *   mvgpu-smi                  tables of pGPUs, types and vGPUs
+ *   mvgpu-smi                  tables of pGPUs, types, vGPUs, scheduler
  *   mvgpu-smi --json           the same as one JSON document
  *   mvgpu-smi --watch [SECS]   refresh every SECS seconds (default 2)
+ *   mvgpu-smi --set-policy PGPU POLICY, --set-weight UUID N, ...
  *
- * Where the kernel does not export a value yet (vGPU utilisation, scheduler
- * share, faults), the table shows "-" and the JSON null. See
- * Documentation/mvgpu-smi.rst.
+ * A value the kernel does not export (an older mvgpu) is "-" in the tables
+ * and null in JSON. See Documentation/mvgpu-smi.rst.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -35,6 +37,7 @@
 #define SMI_JSON_VERSION	1
 #define SMI_MAX_OWNERS		8
 #define SMI_MAX_PROPS		16
+#define SMI_MAX_SETTINGS	64
 #define SMI_UNKNOWN		(-1LL)
 
 /* Prefix of /sys and /proc, for tests on a fake tree ("" normally). */
@@ -68,6 +71,16 @@ struct smi_pgpu {
 	long long contexts_total;
 	long long contexts_free;
 	long long vgpus;
+	long long id;
+	char policy[32];		/* "" if not exported */
+	long long slice_us;
+	long long watchdog_ms;
+	long long busy_ns;
+	long long jobs;
+	long long preemptions;
+	long long faults;
+	long long resets;
+	long long utilization;		/* percent of the pGPU */
 	struct smi_type *types;
 	int num_types;
 };
@@ -87,6 +100,14 @@ struct smi_vgpu {
 	long long queues;
 	long long context;
 	long long resets;
+	long long busy_ns;
+	long long jobs;
+	long long preemptions;
+	long long faults;
+	long long utilization;		/* percent of the pGPU */
+	long long share_ppm;		/* its type's share of the pGPU */
+	long long weight;
+	long long cap_pct;		/* 0: no cap */
 	struct smi_owner owners[SMI_MAX_OWNERS];
 	int num_owners;
 	int more_owners;
@@ -272,6 +293,25 @@ static long long smi_pgpu_attr(const struct smi_pgpu *pgpu, const char *attr)
 	return smi_read_number(path);
 }
 
+static void smi_load_sched(struct smi_pgpu *pgpu)
+{
+	char path[PATH_MAX];
+
+	smi_path(path, sizeof(path), "/sys/class/mdev_bus/%s/mvgpu/sched_policy",
+		 pgpu->address);
+	if (!smi_read(path, pgpu->policy, sizeof(pgpu->policy)))
+		pgpu->policy[0] = '\0';
+	pgpu->id = smi_pgpu_attr(pgpu, "id");
+	pgpu->slice_us = smi_pgpu_attr(pgpu, "sched_slice_us");
+	pgpu->watchdog_ms = smi_pgpu_attr(pgpu, "sched_watchdog_ms");
+	pgpu->busy_ns = smi_pgpu_attr(pgpu, "sched_busy_ns");
+	pgpu->jobs = smi_pgpu_attr(pgpu, "sched_jobs");
+	pgpu->preemptions = smi_pgpu_attr(pgpu, "sched_preemptions");
+	pgpu->faults = smi_pgpu_attr(pgpu, "sched_faults");
+	pgpu->resets = smi_pgpu_attr(pgpu, "sched_resets");
+	pgpu->utilization = smi_pgpu_attr(pgpu, "sched_utilization");
+}
+
 static int smi_pgpu_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct smi_pgpu *)a)->address,
@@ -312,6 +352,7 @@ static void smi_load_pgpus(struct smi_snapshot *snap)
 		pgpu->contexts_total = smi_pgpu_attr(pgpu, "contexts_total");
 		pgpu->contexts_free = smi_pgpu_attr(pgpu, "contexts_free");
 		pgpu->vgpus = smi_pgpu_attr(pgpu, "vgpus");
+		smi_load_sched(pgpu);
 		smi_load_types(pgpu);
 	}
 	closedir(dir);
@@ -418,6 +459,14 @@ static void smi_load_vgpus(struct smi_snapshot *snap)
 		vgpu->queues = smi_vgpu_attr(vgpu, "queues");
 		vgpu->context = smi_vgpu_attr(vgpu, "context");
 		vgpu->resets = smi_vgpu_attr(vgpu, "resets");
+		vgpu->busy_ns = smi_vgpu_attr(vgpu, "busy_ns");
+		vgpu->jobs = smi_vgpu_attr(vgpu, "jobs");
+		vgpu->preemptions = smi_vgpu_attr(vgpu, "preemptions");
+		vgpu->faults = smi_vgpu_attr(vgpu, "faults");
+		vgpu->utilization = smi_vgpu_attr(vgpu, "utilization");
+		vgpu->share_ppm = smi_vgpu_attr(vgpu, "sched_share_ppm");
+		vgpu->weight = smi_vgpu_attr(vgpu, "sched_weight");
+		vgpu->cap_pct = smi_vgpu_attr(vgpu, "sched_cap_pct");
 	}
 	closedir(dir);
 	qsort(snap->vgpus, snap->num_vgpus, sizeof(*snap->vgpus), smi_vgpu_cmp);
@@ -568,6 +617,72 @@ static const char *smi_number(long long value, char *buf, size_t len)
 	return buf;
 }
 
+/* "37%", or "-". */
+static const char *smi_percent(long long value, char *buf, size_t len)
+{
+	if (value < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld%%", value);
+	return buf;
+}
+
+/* Nanoseconds as seconds with three decimals ("12.345"), or "-". */
+static const char *smi_seconds(long long ns, char *buf, size_t len)
+{
+	if (ns < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld.%03lld", ns / 1000000000,
+			 ns / 1000000 % 1000);
+	return buf;
+}
+
+/*
+ * A fixed-point value with @decimals digits after the point, without
+ * trailing zeros: 250000 ppm is "25" percent or "0.25" of the whole,
+ * 62500 ppm "6.25" percent or "0.0625".
+ */
+static const char *smi_fixed(long long value, long long one, int decimals,
+			     char *buf, size_t len)
+{
+	size_t n;
+
+	snprintf(buf, len, "%lld.%0*lld", value / one, decimals, value % one);
+	n = strlen(buf);
+	while (n && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	return buf;
+}
+
+/* A share in ppm as a percentage ("6.25%"), or "-". */
+static const char *smi_share(long long ppm, char *buf, size_t len)
+{
+	char number[48];
+
+	if (ppm < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s%%",
+			 smi_fixed(ppm, 10000, 4, number, sizeof(number)));
+	return buf;
+}
+
+/* A value whose 0 means "not set" (cap, watchdog), or "-" if unknown. */
+static const char *smi_or_zero(long long value, const char *zero,
+			       const char *unit, char *buf, size_t len)
+{
+	if (value < 0)
+		snprintf(buf, len, "-");
+	else if (!value)
+		snprintf(buf, len, "%s", zero);
+	else
+		snprintf(buf, len, "%lld%s", value, unit);
+	return buf;
+}
+
 static const char *smi_prop(const struct smi_type *type, const char *key)
 {
 	int i;
@@ -603,6 +718,32 @@ static void smi_print_pgpus(const struct smi_snapshot *snap)
 		       smi_used_of(p->contexts_total, p->contexts_free,
 				   contexts, sizeof(contexts)),
 		       smi_number(p->vgpus, vgpus, sizeof(vgpus)));
+	}
+}
+
+static void smi_print_pgpu_sched(const struct smi_snapshot *snap)
+{
+	char slice[24], watchdog[24], util[24], busy[32], jobs[24],
+	     preempt[24], faults[24], resets[24];
+	int i;
+
+	printf("%-14s %-12s %8s %8s %5s %12s %10s %8s %6s %6s\n", "pGPU",
+	       "policy", "slice us", "watchdog", "util", "busy s", "jobs",
+	       "preempt", "faults", "resets");
+	for (i = 0; i < snap->num_pgpus; i++) {
+		const struct smi_pgpu *p = &snap->pgpus[i];
+
+		printf("%-14s %-12s %8s %8s %5s %12s %10s %8s %6s %6s\n",
+		       p->address, p->policy[0] ? p->policy : "-",
+		       smi_number(p->slice_us, slice, sizeof(slice)),
+		       smi_or_zero(p->watchdog_ms, "off", " ms", watchdog,
+				   sizeof(watchdog)),
+		       smi_percent(p->utilization, util, sizeof(util)),
+		       smi_seconds(p->busy_ns, busy, sizeof(busy)),
+		       smi_number(p->jobs, jobs, sizeof(jobs)),
+		       smi_number(p->preemptions, preempt, sizeof(preempt)),
+		       smi_number(p->faults, faults, sizeof(faults)),
+		       smi_number(p->resets, resets, sizeof(resets)));
 	}
 }
 
@@ -648,7 +789,8 @@ static const char *smi_owner_text(const struct smi_vgpu *v, char *buf,
 
 static void smi_print_vgpus(const struct smi_snapshot *snap)
 {
-	char vram[24], queues[24], resets[24], owner[80];
+	char vram[24], queues[24], resets[24], util[24], share[24],
+	     faults[24], owner[80];
 	int i;
 
 	if (!snap->num_vgpus) {
@@ -661,13 +803,34 @@ static void smi_print_vgpus(const struct smi_snapshot *snap)
 	for (i = 0; i < snap->num_vgpus; i++) {
 		const struct smi_vgpu *v = &snap->vgpus[i];
 
-		/* Utilisation, share and faults are not exported yet. */
 		printf("%-36s %-14s %-20s %8s %6s %6s %4s %5s %6s  %s\n",
 		       v->uuid, v->pgpu, v->type[0] ? v->type : "-",
 		       smi_mib(v->vram_bytes, vram, sizeof(vram)),
 		       smi_number(v->queues, queues, sizeof(queues)),
 		       smi_number(v->resets, resets, sizeof(resets)),
-		       "-", "-", "-", smi_owner_text(v, owner, sizeof(owner)));
+		       smi_percent(v->utilization, util, sizeof(util)),
+		       smi_share(v->share_ppm, share, sizeof(share)),
+		       smi_number(v->faults, faults, sizeof(faults)),
+		       smi_owner_text(v, owner, sizeof(owner)));
+	}
+}
+
+static void smi_print_vgpu_sched(const struct smi_snapshot *snap)
+{
+	char weight[24], cap[24], busy[32], jobs[24], preempt[24];
+	int i;
+
+	printf("%-36s %6s %5s %12s %10s %8s\n", "vGPU", "weight", "cap",
+	       "busy s", "jobs", "preempt");
+	for (i = 0; i < snap->num_vgpus; i++) {
+		const struct smi_vgpu *v = &snap->vgpus[i];
+
+		printf("%-36s %6s %5s %12s %10s %8s\n", v->uuid,
+		       smi_number(v->weight, weight, sizeof(weight)),
+		       smi_or_zero(v->cap_pct, "none", "%", cap, sizeof(cap)),
+		       smi_seconds(v->busy_ns, busy, sizeof(busy)),
+		       smi_number(v->jobs, jobs, sizeof(jobs)),
+		       smi_number(v->preemptions, preempt, sizeof(preempt)));
 	}
 }
 
@@ -685,9 +848,15 @@ static void smi_print_table(const struct smi_snapshot *snap)
 	}
 	smi_print_pgpus(snap);
 	printf("\n");
+	smi_print_pgpu_sched(snap);
+	printf("\n");
 	smi_print_types(snap);
 	printf("\n");
 	smi_print_vgpus(snap);
+	if (snap->num_vgpus) {
+		printf("\n");
+		smi_print_vgpu_sched(snap);
+	}
 }
 
 /* ---- JSON output ---- */
@@ -778,10 +947,29 @@ static void smi_json_num(struct smi_json *js, const char *key, long long v)
 		printf("%lld", v);
 }
 
-static void smi_json_null(struct smi_json *js, const char *key)
+/* A string, or null when the kernel did not tell (empty). */
+static void smi_json_str_or_null(struct smi_json *js, const char *key,
+				 const char *v)
 {
+	if (*v) {
+		smi_json_str(js, key, v);
+		return;
+	}
 	smi_json_key(js, key);
 	printf("null");
+}
+
+/* A fraction of the whole from ppm (0.0625), or null. */
+static void smi_json_ppm_fraction(struct smi_json *js, const char *key,
+				  long long ppm)
+{
+	char buf[48];
+
+	smi_json_key(js, key);
+	if (ppm < 0)
+		printf("null");
+	else
+		printf("%s", smi_fixed(ppm, 1000000, 6, buf, sizeof(buf)));
 }
 
 static bool smi_all_digits(const char *s)
@@ -842,6 +1030,16 @@ static void smi_json_pgpu(struct smi_json *js, const struct smi_pgpu *p)
 	smi_json_num(js, "contexts_used",
 		     smi_used(p->contexts_total, p->contexts_free));
 	smi_json_num(js, "vgpus", p->vgpus);
+	smi_json_num(js, "id", p->id);
+	smi_json_str_or_null(js, "sched_policy", p->policy);
+	smi_json_num(js, "sched_slice_us", p->slice_us);
+	smi_json_num(js, "sched_watchdog_ms", p->watchdog_ms);
+	smi_json_num(js, "sched_utilization", p->utilization);
+	smi_json_num(js, "sched_busy_ns", p->busy_ns);
+	smi_json_num(js, "sched_jobs", p->jobs);
+	smi_json_num(js, "sched_preemptions", p->preemptions);
+	smi_json_num(js, "sched_faults", p->faults);
+	smi_json_num(js, "sched_resets", p->resets);
 	smi_json_open(js, "types", '[');
 	for (i = 0; i < p->num_types; i++)
 		smi_json_type(js, &p->types[i]);
@@ -863,10 +1061,15 @@ static void smi_json_vgpu(struct smi_json *js, const struct smi_vgpu *v)
 	smi_json_num(js, "queues", v->queues);
 	smi_json_num(js, "context", v->context);
 	smi_json_num(js, "resets", v->resets);
-	/* Not exported by the kernel yet. */
-	smi_json_null(js, "utilization_percent");
-	smi_json_null(js, "scheduler_share");
-	smi_json_null(js, "faults");
+	smi_json_num(js, "utilization_percent", v->utilization);
+	smi_json_ppm_fraction(js, "scheduler_share", v->share_ppm);
+	smi_json_num(js, "faults", v->faults);
+	smi_json_num(js, "busy_ns", v->busy_ns);
+	smi_json_num(js, "jobs", v->jobs);
+	smi_json_num(js, "preemptions", v->preemptions);
+	smi_json_num(js, "sched_share_ppm", v->share_ppm);
+	smi_json_num(js, "sched_weight", v->weight);
+	smi_json_num(js, "sched_cap_pct", v->cap_pct);
 	smi_json_open(js, "owners", '[');
 	for (i = 0; i < v->num_owners; i++) {
 		smi_json_open(js, NULL, '{');
@@ -899,14 +1102,149 @@ static void smi_print_json(const struct smi_snapshot *snap, bool compact)
 	putchar('\n');
 }
 
+/* ---- scheduler settings ---- */
+
+/**
+ * struct smi_knob - a scheduler setting that --set-* writes
+ * @option: the command-line option, without "--set-"
+ * @attr: file in the target's mvgpu/ directory
+ * @vgpu: the target is a vGPU (UUID), else a pGPU (PCI address)
+ * @what: the value's name in the usage and errors
+ * @valid: the values the kernel takes, for the EINVAL message
+ */
+struct smi_knob {
+	const char *option;
+	const char *attr;
+	bool vgpu;
+	const char *what;
+	const char *valid;
+};
+
+static const struct smi_knob smi_knobs[] = {
+	{ "policy", "sched_policy", false, "POLICY",
+	  "best_effort, equal_share, fixed_share or weighted" },
+	{ "slice-us", "sched_slice_us", false, "MICROSECONDS",
+	  "100 to 100000" },
+	{ "watchdog-ms", "sched_watchdog_ms", false, "MILLISECONDS",
+	  "0 (off) or 10 to 60000" },
+	{ "weight", "sched_weight", true, "WEIGHT", "1 to 10000" },
+	{ "cap", "sched_cap_pct", true, "PERCENT", "0 (no cap) to 100" },
+};
+
+#define SMI_NUM_KNOBS	(sizeof(smi_knobs) / sizeof(smi_knobs[0]))
+
+/* One --set-* of the command line. */
+struct smi_setting {
+	const struct smi_knob *knob;
+	const char *target;
+	const char *value;
+};
+
+/* A PCI address or UUID names one directory entry: no '/', no "." or "..". */
+static bool smi_target_ok(const char *name)
+{
+	return *name && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
+}
+
+/* The target's mvgpu/ directory, or false (with a message) if none. */
+static bool smi_setting_dir(const struct smi_setting *set, char *dir,
+			    size_t len)
+{
+	const char *kind = set->knob->vgpu ? "vGPU" : "pGPU";
+
+	if (smi_target_ok(set->target)) {
+		if (set->knob->vgpu)
+			smi_path(dir, len, "/sys/bus/mdev/devices/%s/mvgpu",
+				 set->target);
+		else
+			smi_path(dir, len, "/sys/class/mdev_bus/%s/mvgpu",
+				 set->target);
+		if (smi_is_dir(dir))
+			return true;
+	}
+	fprintf(stderr, "mvgpu-smi: no mvgpu %s '%s' (mvgpu-smi lists them)\n",
+		kind, set->target);
+	return false;
+}
+
+/*
+ * Writes one setting and prints what the kernel reads back. The kernel
+ * checks the value (EINVAL and no change when it is out of range); the
+ * tool only explains the refusal.
+ */
+static bool smi_apply_setting(const struct smi_setting *set)
+{
+	const struct smi_knob *knob = set->knob;
+	char dir[PATH_MAX], path[PATH_MAX + 64], now[64];
+	size_t len = strlen(set->value);
+	ssize_t n;
+	int fd, err;
+
+	if (!smi_setting_dir(set, dir, sizeof(dir)))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", dir, knob->attr);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		if (err == ENOENT)
+			fprintf(stderr, "mvgpu-smi: %s: this mvgpu has no %s setting (a version without the scheduler?)\n",
+				set->target, knob->attr);
+		else
+			fprintf(stderr, "mvgpu-smi: %s: cannot open %s: %s%s\n",
+				set->target, knob->attr, strerror(err),
+				err == EACCES || err == EPERM ? " (run as root)" : "");
+		return false;
+	}
+	/* An empty write would not reach the kernel's check at all. */
+	if (len) {
+		n = write(fd, set->value, len);
+		err = n < 0 ? errno : EIO;
+	} else {
+		n = -1;
+		err = EINVAL;
+	}
+	close(fd);
+	if (n != (ssize_t)len) {
+		fprintf(stderr, "mvgpu-smi: %s: %s '%s' refused: %s%s%s%s\n",
+			set->target, knob->attr, set->value, strerror(err),
+			err == EINVAL ? " (valid: " : "",
+			err == EINVAL ? knob->valid : "",
+			err == EINVAL ? ")" : "");
+		return false;
+	}
+	if (!smi_read(path, now, sizeof(now)))
+		snprintf(now, sizeof(now), "?");
+	printf("%s %s %s\n", set->target, knob->attr, now);
+	return true;
+}
+
+/* Applies the settings in order; stops at the first that fails. */
+static int smi_apply_settings(const struct smi_setting *sets, int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		if (!smi_apply_setting(&sets[i])) {
+			if (i + 1 < count)
+				fprintf(stderr, "mvgpu-smi: %d later setting%s not applied\n",
+					count - i - 1, count - i - 1 > 1 ? "s" : "");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* ---- main ---- */
 
 static void smi_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: mvgpu-smi [--json] [--watch [SECONDS]] [--count N]\n"
+		"       mvgpu-smi --set-SETTING TARGET VALUE ...\n"
 		"\n"
-		"Show mvgpu pGPUs, vGPU types and vGPUs (from sysfs).\n"
+		"Show mvgpu pGPUs, vGPU types, vGPUs and their scheduler (from\n"
+		"sysfs), or change scheduler settings.\n"
 		"\n"
 		"  -j, --json            one JSON document (one line per refresh\n"
 		"                        with --watch)\n"
@@ -916,8 +1254,16 @@ static void smi_usage(FILE *out)
 		"      --root DIR        read DIR/sys and DIR/proc (for tests)\n"
 		"  -h, --help            this text\n"
 		"\n"
-		"\"-\" (null in JSON): not known, or not exported by the kernel yet\n"
-		"(vGPU utilisation, scheduler share, faults).\n");
+		"Scheduler settings (root; applied in order, each printed as the\n"
+		"kernel reads it back; exit status 1 at the first refused):\n"
+		"      --set-policy PGPU POLICY       best_effort, equal_share,\n"
+		"                                     fixed_share or weighted\n"
+		"      --set-slice-us PGPU US         slice length, 100 to 100000\n"
+		"      --set-watchdog-ms PGPU MS      0 (off) or 10 to 60000\n"
+		"      --set-weight UUID WEIGHT       1 to 10000 (weighted policy)\n"
+		"      --set-cap UUID PERCENT         0 (no cap) to 100 (weighted)\n"
+		"\n"
+		"\"-\" (null in JSON): not known, or not exported by this kernel.\n");
 }
 
 static bool smi_parse_seconds(const char *arg, double *seconds)
@@ -941,6 +1287,35 @@ static void smi_sleep(double seconds)
 		;
 }
 
+/*
+ * "--set-NAME TARGET VALUE": getopt gave TARGET, VALUE is the next word.
+ * Returns 0, or prints why not and returns 2 (bad command line).
+ */
+static int smi_parse_setting(const char *name, int argc, char **argv,
+			     struct smi_setting *set, int num_sets)
+{
+	size_t i;
+
+	set->knob = NULL;
+	if (num_sets == SMI_MAX_SETTINGS) {
+		fprintf(stderr, "mvgpu-smi: at most %d settings at a time\n",
+			SMI_MAX_SETTINGS);
+		return 2;
+	}
+	for (i = 0; i < SMI_NUM_KNOBS; i++)
+		if (!strcmp(name + strlen("set-"), smi_knobs[i].option))
+			set->knob = &smi_knobs[i];
+	if (!set->knob || optind >= argc) {
+		fprintf(stderr, "mvgpu-smi: --%s wants %s and %s\n", name,
+			set->knob && set->knob->vgpu ? "UUID" : "PGPU",
+			set->knob ? set->knob->what : "a value");
+		return 2;
+	}
+	set->target = optarg;
+	set->value = argv[optind++];
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -949,15 +1324,28 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "set-policy", required_argument, NULL, 's' },
+		{ "set-slice-us", required_argument, NULL, 's' },
+		{ "set-watchdog-ms", required_argument, NULL, 's' },
+		{ "set-weight", required_argument, NULL, 's' },
+		{ "set-cap", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct smi_setting sets[SMI_MAX_SETTINGS];
 	bool json = false, watch = false, clear;
+	int opt, index, num_sets = 0;
 	double interval = 2.0;
 	long count = 0, frame;
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "jw::c:h", options, NULL)) != -1) {
+	/* "+": no permutation, as two-word options take the next word. */
+	while ((opt = getopt_long(argc, argv, "+jw::c:h", options, &index)) != -1) {
 		switch (opt) {
+		case 's':
+			if (smi_parse_setting(options[index].name, argc, argv,
+					      &sets[num_sets], num_sets))
+				return 2;
+			num_sets++;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -995,6 +1383,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mvgpu-smi: unexpected argument '%s'\n", argv[optind]);
 		smi_usage(stderr);
 		return 2;
+	}
+	if (num_sets) {
+		if (json || watch) {
+			fprintf(stderr, "mvgpu-smi: --set-* does not go with --json or --watch\n");
+			return 2;
+		}
+		return smi_apply_settings(sets, num_sets);
 	}
 	if (!watch)
 		count = 1;

@@ -287,6 +287,35 @@ static void mvgpu_sched_vruntime_floor(const struct mvgpu_sched *s,
 		e->vruntime = s->min_vruntime;
 }
 
+/*
+ * Virtual runtime @e accrues for @ran_ns of engine time: scaled by its
+ * weight under the weighted policy.
+ */
+static u64 mvgpu_sched_vruntime_delta(const struct mvgpu_sched *s,
+				      const struct mvgpu_sched_entity *e,
+				      u64 ran_ns)
+{
+	if (s->policy != MVGPU_SCHED_WEIGHTED)
+		return ran_ns;
+	return div_u64(ran_ns * MVGPU_SCHED_WEIGHT_DEFAULT, e->weight);
+}
+
+/*
+ * With several engines an entity whose weight asks for more than one
+ * engine runs all the time yet falls behind the others' virtual runtime.
+ * Keep it at most one slice (of its own virtual time) behind the floor:
+ * still first in line, but with no backlog to replay if its weight drops.
+ */
+static void mvgpu_sched_vruntime_lag(const struct mvgpu_sched *s,
+				     struct mvgpu_sched_entity *e)
+{
+	u64 floor = s->min_vruntime -
+		    mvgpu_sched_vruntime_delta(s, e, s->slice_ns);
+
+	if (mvgpu_sched_before(e->vruntime, floor))
+		e->vruntime = floor;
+}
+
 static void mvgpu_sched_common_reset(struct mvgpu_sched *s, u64 now)
 {
 	struct mvgpu_sched_entity *e;
@@ -370,11 +399,9 @@ static void mvgpu_sched_common_charge(struct mvgpu_sched *s,
 {
 	u64 rate = mvgpu_sched_rate(s, e);
 
-	if (s->policy == MVGPU_SCHED_WEIGHTED)
-		e->vruntime += div_u64(ran_ns * MVGPU_SCHED_WEIGHT_DEFAULT,
-				       e->weight);
-	else
-		e->vruntime += ran_ns;
+	e->vruntime += mvgpu_sched_vruntime_delta(s, e, ran_ns);
+	if (mvgpu_sched_uses_vruntime(s))
+		mvgpu_sched_vruntime_lag(s, e);
 	if (!rate)
 		return;
 	/*
