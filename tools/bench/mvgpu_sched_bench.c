@@ -87,6 +87,7 @@ struct bench {
 	uint64_t engines;
 	struct vgpu v[MAX_VGPUS];
 	int n;
+	char watchdog[MAX_PGPUS][16];	/* sched_watchdog_ms to restore */
 };
 
 static struct bench *cleanup_bench;
@@ -116,6 +117,8 @@ static void cleanup(void)
 	for (int p = 0; p < b->num_pgpus; p++) {
 		pgpu_write(b, p, "sched_policy", "best_effort");
 		pgpu_write(b, p, "sched_slice_us", "2000");
+		if (b->watchdog[p][0])
+			pgpu_write(b, p, "sched_watchdog_ms", b->watchdog[p]);
 	}
 }
 
@@ -764,6 +767,22 @@ int main(int argc, char **argv)
 		usage();
 	find_pgpus(b);
 	cleanup_bench = b;
+	/*
+	 * No hang watchdog while measuring: under TCG the host stalls the
+	 * VM for long enough that a vGPU waiting behind many others is taken
+	 * for hung, and the benchmark is about sharing, not about hangs.
+	 */
+	for (int p = 0; p < b->num_pgpus; p++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path),
+			 "/sys/class/mdev_bus/%s/mvgpu/sched_watchdog_ms",
+			 b->pgpu[p]);
+		if (mvgpu_sysfs_read(path, b->watchdog[p],
+				    sizeof(b->watchdog[p])) < 0)
+			die("%s: cannot read", path);
+		pgpu_write(b, p, "sched_watchdog_ms", "0");
+	}
 	printf("mvgpu-sched-bench: pGPU%s %s%s%s, %llu engine%s each, parts %s\n",
 	       b->num_pgpus > 1 ? "s" : "", b->pgpu[0],
 	       b->num_pgpus > 1 ? " " : "", b->num_pgpus > 1 ? b->pgpu[1] : "",
