@@ -12,6 +12,8 @@
 #                       (default: the running kernel) and later kernels
 #   make dkms-uninstall remove the DKMS registration and its modules
 #   make tools          build the host tools (build/tools/mvgpu-smi)
+#   make guest-tools    build the guest userspace (libdrm) tools into
+#                       build/guest/ (tools/guest)
 #   make deb            Debian packages mvgpu-dkms and mvgpu-tools in
 #                       build/deb/ (needs debhelper, dh-dkms; lintian)
 #   make deps           install every Debian package build and tests need
@@ -23,7 +25,9 @@
 #                       ends with one line "N passed, N failed"
 #   make demo           boot a VM, create vGPUs, attach one to a nested guest
 #   make bench          build the modules for 6.12 and run the vGPU versus
-#                       native benchmark in the test VM (tools/bench/run)
+#                       native and the scheduler benchmarks in the test VM
+#                       (tools/bench/run), then the guest benchmark through
+#                       the DRM driver in a nested guest (tools/bench/run-guest)
 
 SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(SRC)/build
@@ -50,7 +54,7 @@ C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h
 
 .PHONY: all modules modules-vm install deps lint unit check demo clean \
 	vm-tests nested-tests kscripts uninstall dkms-install dkms-uninstall tools deb \
-	bench
+	bench guest-tools
 
 all: modules
 
@@ -101,6 +105,9 @@ $(TOOLS_OUT)/mvgpu-smi: $(SRC)/tools/mvgpu-smi/mvgpu-smi.c
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) $(TOOLS_EXTRA_CFLAGS) -o $@ $< $(TOOLS_LDFLAGS)
 
+guest-tools:
+	$(MAKE) -C tools/guest
+
 deps:
 	@$(SRC)/tools/deps
 
@@ -132,6 +139,7 @@ demo:
 
 bench:
 	@$(SRC)/tools/bench/run
+	@$(SRC)/tools/bench/run-guest
 
 clean:
 	rm -rf $(BUILD)

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <linux/pci_regs.h>
+#include <mvgpu/mvgpu_vfio.h>
 
 #include "kselftest_harness.h"
 #include "mvgpu_test.h"
@@ -212,7 +213,8 @@ TEST_S(vgpu, device_info)
 	ASSERT_EQ(0, ioctl(self->dev.device_fd, VFIO_DEVICE_GET_INFO, &info));
 	ASSERT_TRUE(info.flags & VFIO_DEVICE_FLAGS_PCI);
 	ASSERT_TRUE(info.flags & VFIO_DEVICE_FLAGS_RESET);
-	ASSERT_EQ(VFIO_PCI_NUM_REGIONS, info.num_regions);
+	/* The vfio-pci regions, then the display's EDID and scanout. */
+	ASSERT_EQ(MVGPU_REGION_SCANOUT + 1, info.num_regions);
 	ASSERT_EQ(VFIO_PCI_NUM_IRQS, info.num_irqs);
 
 	/* argsz too small for the fixed part. */
@@ -273,7 +275,7 @@ TEST_S(vgpu, region_info)
 
 	memset(&info, 0, sizeof(info));
 	info.argsz = sizeof(info);
-	info.index = VFIO_PCI_NUM_REGIONS;
+	info.index = MVGPU_REGION_SCANOUT + 1;
 	ASSERT_EQ(-1, ioctl(self->dev.device_fd, VFIO_DEVICE_GET_REGION_INFO,
 			    &info));
 	ASSERT_EQ(EINVAL, errno);
@@ -578,7 +580,8 @@ TEST_S(vgpu, bar0_identity)
 	ASSERT_EQ(self->req.vram, vram);
 	ASSERT_EQ(self->req.queues, REG_RD(MVGPU_REG_NUM_QUEUES));
 	ASSERT_EQ(self->pg.engines, REG_RD(MVGPU_REG_NUM_ENGINES));
-	ASSERT_EQ(MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET | MVGPU_CAP_QUEUES,
+	ASSERT_EQ(MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET | MVGPU_CAP_QUEUES |
+		  MVGPU_CAP_DISPLAY,
 		  REG_RD(MVGPU_REG_CAPS));
 	ASSERT_EQ(MVGPU_STATUS_READY, REG_RD(MVGPU_REG_STATUS));
 	ASSERT_EQ(0, REG_RD(MVGPU_REG_SCRATCH));
@@ -616,7 +619,8 @@ TEST_S(vgpu, bar0_scratch)
 	ASSERT_EQ(0, dev_rw(&self->dev, VFIO_PCI_BAR0_REGION_INDEX,
 			    MVGPU_REG_CAPS, &v64, 8, true));
 	ASSERT_EQ(0xa5a5a5a5, REG_RD(MVGPU_REG_SCRATCH));
-	ASSERT_EQ(MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET | MVGPU_CAP_QUEUES,
+	ASSERT_EQ(MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET | MVGPU_CAP_QUEUES |
+		  MVGPU_CAP_DISPLAY,
 		  REG_RD(MVGPU_REG_CAPS));
 	/* The last close resets the vGPU for its next user. */
 	mvgpu_close(&self->dev);
@@ -636,7 +640,8 @@ TEST_S(vgpu, bar0_unknown_and_readonly)
 		MVGPU_REG_RESET_COUNT,
 	};
 	static const uint32_t unknown[] = {
-		0x002c, 0x0030, 0x00fc, 0x010c, 0x0200, 0x1030, 0x3000, 0x8000,
+		0x002c, 0x0030, 0x00fc, 0x010c, 0x0238, 0x0800, 0x1030, 0x3000,
+		0x8000,
 		MVGPU_BAR0_SIZE - 4,
 	};
 	uint32_t before[ARRAY_SIZE(ro)];
@@ -659,6 +664,12 @@ TEST_S(vgpu, bar0_unknown_and_readonly)
 	/* A sweep of the whole BAR: only known registers read non-zero. */
 	for (uint32_t off = 0x40; off < MVGPU_BAR0_SIZE; off += 4) {
 		if (off >= MVGPU_REG_INT_STATUS && off <= MVGPU_REG_INT_RAISE)
+			continue;
+		/* The display's read-only limits, monitor and EDID. */
+		if ((off >= MVGPU_REG_DISP_MAX_WIDTH &&
+		     off <= MVGPU_REG_DISP_EDID_SIZE) ||
+		    (off >= MVGPU_REG_DISP_EDID &&
+		     off < MVGPU_REG_DISP_EDID + MVGPU_DISP_EDID_MAX))
 			continue;
 		ASSERT_EQ(0, REG_RD(off)) TH_LOG("reg 0x%x", off);
 	}

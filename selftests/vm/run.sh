@@ -19,7 +19,8 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 bindir=${MVGPU_SELFTESTS_DIR:-$repo/build/selftests}
-tests=(mvgpu_lifecycle_test mvgpu_vfio_test mvgpu_cmd_test mvgpu_fault_test)
+tests=(mvgpu_lifecycle_test mvgpu_vfio_test mvgpu_cmd_test mvgpu_fault_test
+	mvgpu_display_test mvgpu_sched_test)
 [[ $# -gt 0 ]] && tests=("$@")
 
 if [[ $(id -u) -ne 0 ]]; then

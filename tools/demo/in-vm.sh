@@ -43,6 +43,19 @@ status_table() {
 	done
 }
 
+# The guest test's output, for people: what the guest printed, the
+# verdicts; screendumps pass through untouched for tools/demo/run.
+demo_guest_filter() {
+	awk '
+		/^== SCREENDUMP / { dump = 1 }
+		dump { print; if ($0 ~ /^== END SCREENDUMP/) dump = 0; next }
+		/^# L2: (== |MVGPU|mvgpu-l2)/ { next }
+		/^# L2: / { sub(/^# L2: /, "  guest| "); print; next }
+		/^(not )?ok / { print "  check| " $0; next }
+		/^# screen: / { sub(/^# screen: /, "  host | "); print; next }
+	'
+}
+
 create() { # create PGPU TYPE -> prints UUID
 	local u
 	u=$(cat /proc/sys/kernel/random/uuid)
@@ -74,11 +87,21 @@ fi
 say "types after creation (available_instances follow the mix)"
 types_table
 
-say "attaching quarter vGPU $b to a nested guest (QEMU -device vfio-pci,sysfsdev=...)"
-echo "this boots a guest inside the test VM under TCG; it takes about a minute"
-tools/vm/run-l2 --timeout 900 --file "$repo/build/l2/mvgpu-probe:/bin/mvgpu-probe" \
-	--qemu-arg -device --qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$b" \
-	-- "echo \"guest kernel: \$(uname -r)\"; mvgpu-probe" | sed 's/^/  guest| /'
+say "attaching quarter vGPU $b to a nested guest (QEMU -device vfio-pci,sysfsdev=...,display=on)"
+echo "this boots a guest inside the test VM under TCG; it takes one to a few minutes"
+if [ -f "$repo/build/modules/$MVGPU_KVER/mvgpu_drm.ko" ]; then
+	echo "the guest loads mvgpu_drm.ko, runs mvgpu-info, a few jobs checked against the CPU"
+	echo "(mvgpu-conformance), modetest, and shows the test pattern, which the host's"
+	echo "QEMU screendump must reproduce pixel for pixel"
+	MVGPU_GUEST_UUID=$b MVGPU_GUEST_SCREENDUMP_OUT=1 \
+		MVGPU_GUEST_CONFORMANCE="params fill_vram copy_system_vram blit sgemm syncobj fault_recovery" \
+		"$repo/selftests/guest/guest_test.sh" | demo_guest_filter || true
+else
+	echo "(no mvgpu_drm.ko for $MVGPU_KVER: the guest only probes the device)"
+	tools/vm/run-l2 --timeout 900 --file "$repo/build/l2/mvgpu-probe:/bin/mvgpu-probe" \
+		--qemu-arg -device --qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$b" \
+		-- "echo \"guest kernel: \$(uname -r)\"; mvgpu-probe" | sed 's/^/  guest| /'
+fi
 
 say "status"
 status_table

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <linux/vfio.h>
 
+#include "mvgpu_packet.h"
+
 #define MVGPU_UUID_LEN 36
 
 /**
@@ -157,25 +159,6 @@ uint64_t mvgpu_ring_fence(struct mvgpu_ring *ring);
 /* CLOCK_MONOTONIC in nanoseconds, the clock the timeouts above use. */
 uint64_t mvgpu_now_ns(void);
 
-/* Packet builders: fill @p, return its length in dwords. */
-size_t mvgpu_cmd_nop(uint32_t *p, uint32_t dwords);
-size_t mvgpu_cmd_fence(uint32_t *p, uint64_t addr, uint64_t value, int irq);
-size_t mvgpu_cmd_fill(uint32_t *p, uint64_t dst, uint64_t size,
-		      uint32_t value);
-size_t mvgpu_cmd_copy(uint32_t *p, uint64_t dst, uint64_t src, uint64_t size);
-size_t mvgpu_cmd_blit(uint32_t *p, uint64_t dst, uint32_t dst_stride,
-		      uint64_t src, uint32_t src_stride, uint32_t width,
-		      uint32_t height, uint32_t dst_format,
-		      uint32_t src_format, uint32_t op);
-size_t mvgpu_cmd_timestamp(uint32_t *p, uint64_t addr);
-size_t mvgpu_cmd_wait(uint32_t *p, uint64_t addr, uint64_t value,
-		      uint32_t cond);
-size_t mvgpu_cmd_saxpy(uint32_t *p, uint32_t n, float a, uint64_t x,
-		       uint64_t y);
-size_t mvgpu_cmd_sgemm(uint32_t *p, uint32_t m, uint32_t n, uint32_t k,
-		       float alpha, float beta, uint64_t a, uint32_t lda,
-		       uint64_t b, uint32_t ldb, uint64_t c, uint32_t ldc);
-size_t mvgpu_cmd_reduce(uint32_t *p, uint32_t n, uint32_t op, uint64_t src,
-			uint64_t dst);
+/* Packet builders: mvgpu_cmd_*() of mvgpu_packet.h. */
 
 #endif /* LIBMVGPU_H */

@@ -7,6 +7,7 @@
 #define _MVGPU_COMPAT_H_
 
 #include <linux/eventfd.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/version.h>
 #include <linux/vfio.h>
@@ -29,6 +30,31 @@ static inline void mvgpu_vm_flags_set(struct vm_area_struct *vma,
 	vm_flags_set(vma, flags);
 #else
 	vma->vm_flags |= flags;
+#endif
+}
+
+/* As mvgpu_vm_flags_set(), for clearing. */
+static inline void mvgpu_vm_flags_clear(struct vm_area_struct *vma,
+					unsigned long flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
+/*
+ * Take a reference on a file unless its last one is already gone (its
+ * release is then pending). f_count is an atomic_long_t up to 6.12 and a
+ * file_ref_t from 6.13, which has get_file_active() (6.7+) for this.
+ */
+static inline bool mvgpu_file_get_unless_zero(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	return get_file_active(&file);
+#else
+	return atomic_long_inc_not_zero(&file->f_count);
 #endif
 }
 

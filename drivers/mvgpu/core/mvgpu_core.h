@@ -6,6 +6,7 @@
 #ifndef _MVGPU_CORE_H_
 #define _MVGPU_CORE_H_
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
@@ -18,8 +19,16 @@
 #include <mvgpu/mvgpu_backend.h>
 
 #include "mvgpu_cfg_space.h"
+#include "mvgpu_display.h"
 #include "mvgpu_partition.h"
 #include "mvgpu_sched.h"
+
+/*
+ * VFIO region offsets in the device file: the region index shifted left by
+ * MVGPU_REGION_SHIFT, plus the offset in the region.
+ */
+#define MVGPU_REGION_SHIFT	40
+#define MVGPU_REGION_MASK	(BIT_ULL(MVGPU_REGION_SHIFT) - 1)
 
 /* full, 1/2, 1/4, 1/8, 1/16 of a pGPU */
 #define MVGPU_MAX_TYPES		5
@@ -200,6 +209,8 @@ struct mvgpu_unmap_range {
  *	callback ending @unmap_seq 2 * n at index n % MVGPU_UNMAP_LOG
  * @sched: scheduling state and accounting, guarded by
  *	&mvgpu_pgpu_sched.lock of @pgpu
+ * @display: scanout plane, virtual monitor and their host view; its own
+ *	lock (&mvgpu_display.lock) nests inside @state_lock
  */
 struct mvgpu_vgpu {
 	struct vfio_device vdev;
@@ -223,6 +234,7 @@ struct mvgpu_vgpu {
 	u64 unmap_seq;
 	struct mvgpu_unmap_range unmap_log[MVGPU_UNMAP_LOG];
 	struct mvgpu_vgpu_sched sched;
+	struct mvgpu_display display;
 };
 
 static inline struct mvgpu_vgpu *vdev_to_vgpu(struct vfio_device *vdev)

@@ -42,3 +42,4 @@ module_exit(mvgpu_exit);
 MODULE_DESCRIPTION("mvgpu mediated-device vGPU core");
 MODULE_LICENSE("GPL");
 MODULE_SOFTDEP("pre: vfio_iommu_type1");
+MODULE_IMPORT_NS(DMA_BUF);

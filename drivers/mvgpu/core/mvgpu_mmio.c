@@ -9,7 +9,8 @@
  * write handler. Unknown offsets inside BAR0 read as zero and ignore
  * writes, as Documentation/abi.rst promises; writes to read-only registers
  * are ignored. Handlers run with &mvgpu_vgpu.state_lock held, except the
- * reset register, which resets the vGPU after dropping it.
+ * reset register, which resets the vGPU after dropping it. The display
+ * block (mvgpu_display.c) has its own table, reached the same way.
  */
 
 #include <linux/kernel.h>
@@ -64,7 +65,7 @@ static u32 mvgpu_read_num_engines(struct mvgpu_vgpu *vgpu)
 static u32 mvgpu_read_caps(struct mvgpu_vgpu *vgpu)
 {
 	return MVGPU_CAP_INTX | MVGPU_CAP_MSI | MVGPU_CAP_RESET |
-	       MVGPU_CAP_QUEUES;
+	       MVGPU_CAP_QUEUES | MVGPU_CAP_DISPLAY;
 }
 
 static u32 mvgpu_read_scratch(struct mvgpu_vgpu *vgpu)
@@ -231,7 +232,12 @@ int mvgpu_mmio_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val)
 		return mvgpu_queue_read(vgpu, offset, val);
 	reg = mvgpu_mmio_find(offset);
 	mutex_lock(&vgpu->state_lock);
-	*val = reg ? reg->read(vgpu) : 0;
+	if (reg)
+		*val = reg->read(vgpu);
+	else if (mvgpu_display_reg(offset))
+		*val = mvgpu_display_read_locked(vgpu, offset);
+	else
+		*val = 0;
 	mutex_unlock(&vgpu->state_lock);
 	return 0;
 }
@@ -262,6 +268,12 @@ int mvgpu_mmio_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val)
 		return 0;
 	}
 	reg = mvgpu_mmio_find(offset);
+	if (!reg && mvgpu_display_reg(offset)) {
+		mutex_lock(&vgpu->state_lock);
+		mvgpu_display_write_locked(vgpu, offset, val);
+		mutex_unlock(&vgpu->state_lock);
+		return 0;
+	}
 	if (!reg || !reg->write)
 		return 0;
 	mutex_lock(&vgpu->state_lock);
@@ -274,7 +286,8 @@ int mvgpu_mmio_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val)
  * mvgpu_regs_reset() - put BAR0 registers in their power-on state
  * @vgpu: the vGPU; &mvgpu_vgpu.state_lock held or the vGPU not yet visible
  *
- * The reset counter survives: it counts resets.
+ * The reset counter survives: it counts resets. The display plane is
+ * cleared; the monitor (EDID, link) is the host's and stays.
  */
 void mvgpu_regs_reset(struct mvgpu_vgpu *vgpu)
 {
@@ -282,4 +295,5 @@ void mvgpu_regs_reset(struct mvgpu_vgpu *vgpu)
 
 	memset(&vgpu->regs, 0, sizeof(vgpu->regs));
 	vgpu->regs.reset_count = reset_count;
+	mvgpu_display_reset_locked(vgpu);
 }

@@ -41,6 +41,23 @@
 #define MVGPU_SCHED_WEIGHT_MAX		10000
 #define MVGPU_SCHED_WEIGHT_DEFAULT	100
 #define MVGPU_SCHED_SHARE_ONE		1000000U	/* ppm: the whole pGPU */
+#define MVGPU_SCHED_CAP_MAX		100		/* percent */
+
+/**
+ * enum mvgpu_sched_queue - where a runnable, not running entity waits
+ * @MVGPU_SCHED_Q_NONE: nowhere: not runnable, or running
+ * @MVGPU_SCHED_Q_READY: in &mvgpu_sched.ready, may run now
+ * @MVGPU_SCHED_Q_THROTTLED: in &mvgpu_sched.throttled, out of tokens until
+ *	&mvgpu_sched_entity.key
+ * @MVGPU_SCHED_Q_PARKED: may never run under the current policy (a
+ *	fixed_share entity whose share is 0)
+ */
+enum mvgpu_sched_queue {
+	MVGPU_SCHED_Q_NONE,
+	MVGPU_SCHED_Q_READY,
+	MVGPU_SCHED_Q_THROTTLED,
+	MVGPU_SCHED_Q_PARKED,
+};
 
 /**
  * enum mvgpu_sched_policy_id - scheduling policies
@@ -67,11 +84,22 @@ enum mvgpu_sched_policy_id {
  * @runnable: has work (between mvgpu_sched_wake() and mvgpu_sched_idle()
  *	or a charge that ends it)
  * @running: picked and not charged yet
- * @vruntime: virtual runtime (equal_share, weighted, fixed_share)
+ * @vruntime: virtual runtime: engine time scaled by
+ *	MVGPU_SCHED_WEIGHT_DEFAULT / @weight (weighted) or not scaled (other
+ *	policies); only equal_share and weighted order by it
  * @tokens: runtime credit in ns for caps and fixed shares; may go
  *	negative, the entity is then throttled until it refills
  * @tokens_at: time @tokens was last refilled
- * @rr_seq: round-robin order (best_effort)
+ * @rr_seq: queueing order: round-robin order (best_effort), and the
+ *	tie-break between equal keys (first queued first)
+ * @tokens_rem: fraction of a token ns not credited yet, in 1/1000000 ns
+ * @queue: where the entity waits (enum mvgpu_sched_queue)
+ * @key: its order in that heap (smallest first): @rr_seq, @vruntime, the
+ *	time its token bucket is full (fixed_share), or, when throttled, the
+ *	time it has enough tokens to run again
+ * @heap_child: first child in the pairing heap
+ * @heap_next: next sibling in the pairing heap
+ * @heap_prev: previous sibling, or the parent of a first child
  *
  * The caller sets @weight, @cap_pct and @share_ppm (through the setters
  * once the entity is added); the rest is policy state.
@@ -87,6 +115,22 @@ struct mvgpu_sched_entity {
 	s64 tokens;
 	u64 tokens_at;
 	u64 rr_seq;
+	u32 tokens_rem;
+	u8 queue;
+	u64 key;
+	struct mvgpu_sched_entity *heap_child;
+	struct mvgpu_sched_entity *heap_next;
+	struct mvgpu_sched_entity *heap_prev;
+};
+
+/**
+ * struct mvgpu_sched_heap - pairing heap of entities, smallest key first
+ * @root: the entity with the smallest key, NULL when empty
+ * @count: entities in the heap
+ */
+struct mvgpu_sched_heap {
+	struct mvgpu_sched_entity *root;
+	u32 count;
 };
 
 struct mvgpu_sched;
@@ -110,8 +154,7 @@ struct mvgpu_sched_policy_ops {
 		     u64 now);
 	void (*idle)(struct mvgpu_sched *s, struct mvgpu_sched_entity *e,
 		     u64 now);
-	struct mvgpu_sched_entity *(*pick)(struct mvgpu_sched *s, u64 now,
-					    u64 *retry_at);
+	struct mvgpu_sched_entity *(*pick)(struct mvgpu_sched *s, u64 now, u64 *retry_at);
 	void (*charge)(struct mvgpu_sched *s, struct mvgpu_sched_entity *e,
 		       u64 ran_ns, u64 now);
 };
@@ -127,6 +170,10 @@ struct mvgpu_sched_policy_ops {
  * @num_runnable: entities with @runnable set
  * @min_vruntime: floor of the virtual runtime of runnable entities
  * @rr_next: next round-robin sequence number
+ * @ready: runnable entities that may run now, not running
+ * @throttled: runnable entities waiting for tokens, not running
+ * @num_running: entities with &mvgpu_sched_entity.running set
+ * @clock: latest @now any call passed (settings without a time use it)
  */
 struct mvgpu_sched {
 	const struct mvgpu_sched_policy_ops *ops;
@@ -138,6 +185,10 @@ struct mvgpu_sched {
 	u32 num_runnable;
 	u64 min_vruntime;
 	u64 rr_next;
+	struct mvgpu_sched_heap ready;
+	struct mvgpu_sched_heap throttled;
+	u32 num_running;
+	u64 clock;
 };
 
 /* Lifecycle. Policy best_effort, slice MVGPU_SCHED_SLICE_DEFAULT_NS. */

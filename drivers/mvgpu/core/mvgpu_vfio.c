@@ -29,8 +29,6 @@
 #include "mvgpu_compat.h"
 #include "mvgpu_core.h"
 
-#define MVGPU_REGION_SHIFT	40
-#define MVGPU_REGION_MASK	(BIT_ULL(MVGPU_REGION_SHIFT) - 1)
 /* Largest BAR2 read or write through the file handled per bounce. */
 #define MVGPU_BOUNCE_SIZE	PAGE_SIZE
 
@@ -47,6 +45,10 @@ static u64 mvgpu_region_size(struct mvgpu_vgpu *vgpu, unsigned int index)
 	case VFIO_PCI_BAR0_REGION_INDEX:
 		return MVGPU_BAR0_SIZE;
 	case VFIO_PCI_BAR2_REGION_INDEX:
+		return vgpu->bar2_size;
+	case MVGPU_REGION_EDID:
+		return MVGPU_EDID_REGION_SIZE;
+	case MVGPU_REGION_SCANOUT:
 		return vgpu->bar2_size;
 	default:
 		return 0;
@@ -278,7 +280,7 @@ static long mvgpu_ioctl_get_info(struct mvgpu_vgpu *vgpu, void __user *arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_regions = MVGPU_NUM_REGIONS;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
@@ -287,22 +289,46 @@ static long mvgpu_ioctl_get_region_info(struct mvgpu_vgpu *vgpu,
 					void __user *arg)
 {
 	size_t minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
 	struct vfio_region_info info;
+	int ret;
 
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+	if (info.argsz < minsz || info.index >= MVGPU_NUM_REGIONS)
 		return -EINVAL;
 
 	info.offset = mvgpu_region_offset(info.index);
 	info.size = mvgpu_region_size(vgpu, info.index);
 	info.flags = 0;
 	info.cap_offset = 0;
-	if (info.size)
+	if (info.index >= VFIO_PCI_NUM_REGIONS) {
+		ret = mvgpu_display_region_info(vgpu, &info, &caps);
+		if (ret)
+			return ret;
+	} else if (info.size) {
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
+	}
 	if (info.index == VFIO_PCI_BAR2_REGION_INDEX)
 		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+
+	/* The capability chain follows the structure if it fits. */
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + sizeof(info), caps.buf,
+					 caps.size)) {
+				kfree(caps.buf);
+				return -EFAULT;
+			}
+			info.cap_offset = sizeof(info);
+		}
+		kfree(caps.buf);
+	}
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -344,6 +370,10 @@ static long mvgpu_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return mvgpu_ioctl_set_irqs(vgpu, uarg);
 	case VFIO_DEVICE_RESET:
 		return mvgpu_vgpu_reset(vgpu);
+	case VFIO_DEVICE_QUERY_GFX_PLANE:
+		return mvgpu_display_query_plane(vgpu, uarg);
+	case VFIO_DEVICE_GET_GFX_DMABUF:
+		return mvgpu_dmabuf_get_fd(vgpu, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -463,6 +493,13 @@ static ssize_t mvgpu_vfio_rw(struct mvgpu_vgpu *vgpu, char __user *ubuf,
 	case VFIO_PCI_BAR2_REGION_INDEX:
 		ret = mvgpu_bar2_rw(vgpu, ubuf, count, offset, write);
 		break;
+	case MVGPU_REGION_EDID:
+		ret = mvgpu_display_edid_rw(vgpu, ubuf, count, offset, write);
+		break;
+	case MVGPU_REGION_SCANOUT:
+		ret = write ? -EINVAL :
+			mvgpu_display_scanout_read(vgpu, ubuf, count, offset);
+		break;
 	default:
 		ret = -EINVAL;
 		break;
@@ -495,12 +532,14 @@ static int mvgpu_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	u64 vram_offset, contiguous, done = 0, step;
 	int ret;
 
+	offset = (u64)(vma->vm_pgoff & (MVGPU_REGION_MASK >> PAGE_SHIFT))
+		 << PAGE_SHIFT;
+	if (index == MVGPU_REGION_SCANOUT)
+		return mvgpu_display_scanout_mmap(vgpu, vma, offset);
 	if (index != VFIO_PCI_BAR2_REGION_INDEX)
 		return -EINVAL;
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	offset = (u64)(vma->vm_pgoff & (MVGPU_REGION_MASK >> PAGE_SHIFT))
-		 << PAGE_SHIFT;
 	if (check_add_overflow(offset, size, &end) || end > vgpu->bar2_size)
 		return -EINVAL;
 
@@ -556,6 +595,7 @@ static void mvgpu_vfio_close_device(struct vfio_device *vdev)
 	mvgpu_queues_stop(vgpu);
 	mvgpu_dma_release_all(vgpu, true);
 	mvgpu_irq_release(vgpu);
+	mvgpu_display_close(vgpu);
 	if (mvgpu_vgpu_reset(vgpu))
 		dev_err(vgpu->pgpu->dev, "mvgpu: reset on close failed\n");
 	/* A reset leaves config space to its user; a new user gets it fresh. */

@@ -175,6 +175,10 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 	if (ret)
 		goto out_unmap_vram;
 
+	ret = mvgpu_display_init(vgpu);
+	if (ret)
+		goto out_unmap_vram;
+
 	mvgpu_vgpu_init_cfg(vgpu);
 	mvgpu_regs_reset(vgpu);
 	mvgpu_vgpu_sched_add(vgpu);
@@ -210,6 +214,7 @@ void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu)
 	mvgpu_vgpu_sched_remove(vgpu);
 	mvgpu_dma_release_all(vgpu, true);
 	mvgpu_irq_release(vgpu);
+	mvgpu_display_fini(vgpu);
 	pgpu->ops->as_unmap(pgpu->backend_priv, vgpu->part.context, 0,
 			    vgpu->bar2_size);
 	if (mvgpu_vgpu_vram_clear(vgpu))
@@ -423,6 +428,36 @@ static ssize_t sched_cap_pct_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(sched_cap_pct);
 
+static ssize_t display_dmabuf_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_to_vgpu(dev);
+	bool enabled;
+
+	mutex_lock(&vgpu->display.lock);
+	enabled = vgpu->display.dmabuf_enabled;
+	mutex_unlock(&vgpu->display.lock);
+	return sysfs_emit(buf, "%d\n", enabled);
+}
+
+static ssize_t display_dmabuf_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct mvgpu_vgpu *vgpu = dev_to_vgpu(dev);
+	unsigned int val;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &val);
+	if (ret || val > 1)
+		return -EINVAL;
+	mutex_lock(&vgpu->display.lock);
+	vgpu->display.dmabuf_enabled = val;
+	mutex_unlock(&vgpu->display.lock);
+	return count;
+}
+static DEVICE_ATTR_RW(display_dmabuf);
+
 static struct attribute *mvgpu_vgpu_attrs[] = {
 	&dev_attr_vram_bytes.attr,
 	&dev_attr_queues.attr,
@@ -436,6 +471,7 @@ static struct attribute *mvgpu_vgpu_attrs[] = {
 	&dev_attr_sched_share_ppm.attr,
 	&dev_attr_sched_weight.attr,
 	&dev_attr_sched_cap_pct.attr,
+	&dev_attr_display_dmabuf.attr,
 	NULL,
 };
 

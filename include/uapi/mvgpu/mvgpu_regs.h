@@ -79,7 +79,10 @@
  * leaves the current plane alone and sets MVGPU_DISP_STATUS_INVALID. A
  * plane is valid when it is disabled, or when its format is known, width
  * and height are within 1..MAX, stride >= width * bytes per pixel and a
- * multiple of 4, and [offset, offset + stride * height) lies in VRAM.
+ * multiple of 4, offset is a multiple of MVGPU_DISP_OFFSET_ALIGN (the host
+ * shows the buffer through page mappings) and [offset, offset + stride *
+ * height) lies in VRAM. CONTROL bits other than ENABLE are reserved: a
+ * plane with one set is refused.
  */
 #define MVGPU_REG_DISP_CONTROL		0x0200	/* shadow */
 #define   MVGPU_DISP_CONTROL_ENABLE	(1u << 0)
@@ -92,6 +95,7 @@
 #define MVGPU_REG_DISP_STRIDE		0x0210	/* shadow, bytes per line */
 #define MVGPU_REG_DISP_OFFSET_LO	0x0214	/* shadow, VRAM byte offset */
 #define MVGPU_REG_DISP_OFFSET_HI	0x0218
+#define   MVGPU_DISP_OFFSET_ALIGN	0x1000	/* 4 KiB */
 #define MVGPU_REG_DISP_UPDATE		0x021c	/* write 1: latch the shadow */
 #define MVGPU_REG_DISP_STATUS		0x0220	/* read-only */
 #define   MVGPU_DISP_STATUS_ENABLED	(1u << 0)	/* current plane is on */

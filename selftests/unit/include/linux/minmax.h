@@ -15,5 +15,7 @@
 
 #define min(x, y)	__ut_cmp(x, y, <)
 #define max(x, y)	__ut_cmp(x, y, >)
+#define min_t(type, x, y)	min((type)(x), (type)(y))
+#define max_t(type, x, y)	max((type)(x), (type)(y))
 
 #endif /* _UT_LINUX_MINMAX_H */

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Shims over DRM API drift between the kernels the mvgpu guest driver
+ * supports (Debian's 6.1 and 6.12). Every version test of the guest
+ * driver lives here and nowhere else.
+ */
+#ifndef _MVGPU_DRM_COMPAT_H_
+#define _MVGPU_DRM_COMPAT_H_
+
+#include <linux/version.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_edid.h>
+#include <drm/drm_fb_helper.h>
+#include <drm/drm_prime.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#include <drm/drm_fbdev_ttm.h>
+#endif
+
+/*
+ * Generic fbdev emulation (shadow buffer, vmap of the scanout object) was
+ * drm_fbdev_generic_setup() in drm_kms_helper until 6.10 and became
+ * drm_fbdev_ttm_setup() in drm_ttm_helper in 6.11; it works with any GEM
+ * object that implements vmap.
+ */
+static inline void mvgpu_drm_fbdev_setup(struct drm_device *drm)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	drm_fbdev_ttm_setup(drm, 32);
+#else
+	drm_fbdev_generic_setup(drm, 32);
+#endif
+}
+
+/*
+ * Until 6.6 a driver had to name the PRIME callbacks it wanted (the
+ * defaults arrived in 6.6) and .gem_prime_mmap (removed in 6.6).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define MVGPU_DRM_DRIVER_PRIME \
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle, \
+	.gem_prime_mmap = drm_gem_prime_mmap,
+#else
+#define MVGPU_DRM_DRIVER_PRIME
+#endif
+
+/* drm_driver.date is unused since 6.11 and removed in 6.14. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+#define MVGPU_DRM_DRIVER_DATE	.date = "20261202",
+#else
+#define MVGPU_DRM_DRIVER_DATE
+#endif
+
+/*
+ * Since 6.3 drm_edid_connector_update() only updates the connector's EDID
+ * property and info; drm_edid_connector_add_modes() adds the modes.
+ * Return: the number of modes added.
+ */
+static inline int mvgpu_drm_edid_update(struct drm_connector *connector,
+					const struct drm_edid *drm_edid)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	drm_edid_connector_update(connector, drm_edid);
+	return drm_edid_connector_add_modes(connector);
+#else
+	return drm_edid_connector_update(connector, drm_edid);
+#endif
+}
+
+/* PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX in 6.8. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define MVGPU_PCI_IRQ_INTX	PCI_IRQ_INTX
+#else
+#define MVGPU_PCI_IRQ_INTX	PCI_IRQ_LEGACY
+#endif
+
+#endif /* _MVGPU_DRM_COMPAT_H_ */

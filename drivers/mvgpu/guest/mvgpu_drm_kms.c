@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mvgpu guest DRM driver: mode setting.
+ *
+ * DOC: Display
+ *
+ * One simple display pipe (a CRTC, its primary plane, an encoder) drives
+ * the vGPU's scanout: the plane's framebuffer is a VRAM object, and a
+ * commit writes the display block's shadow registers (format, size,
+ * stride, VRAM offset) and then DISP_UPDATE, which the device applies at
+ * once (a tear-free flip). There is no hardware vblank: the atomic helpers
+ * send a commit's completion event when the commit is done.
+ *
+ * The connector is virtual. Its modes come from the EDID the host set
+ * (DISP_EDID), or, on a vGPU without an EDID, the standard modes up to
+ * DISP_MAX_WIDTH x DISP_MAX_HEIGHT with 1024x768 preferred. The DISPLAY
+ * interrupt (connector or EDID changed) sends a hotplug event, so
+ * compositors re-probe.
+ */
+
+#include <linux/slab.h>
+
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_edid.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_mode_config.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_probe_helper.h>
+
+#include "mvgpu_drm.h"
+#include "mvgpu_drm_compat.h"
+
+/* Mode limits when the vGPU has no display block to say. */
+#define MVGPU_KMS_DEFAULT_MAX_WIDTH	4096
+#define MVGPU_KMS_DEFAULT_MAX_HEIGHT	2160
+
+/* Index of each display register in &mvgpu_device.disp_regs. */
+enum mvgpu_disp_reg {
+	MVGPU_DISP_REG_CONTROL,
+	MVGPU_DISP_REG_FORMAT,
+	MVGPU_DISP_REG_WIDTH,
+	MVGPU_DISP_REG_HEIGHT,
+	MVGPU_DISP_REG_STRIDE,
+	MVGPU_DISP_REG_OFFSET_LO,
+	MVGPU_DISP_REG_OFFSET_HI,
+	MVGPU_DISP_NR_REGS,
+};
+
+static const u32 mvgpu_disp_reg_offsets[MVGPU_DISP_NR_REGS] = {
+	MVGPU_REG_DISP_CONTROL, MVGPU_REG_DISP_FORMAT, MVGPU_REG_DISP_WIDTH,
+	MVGPU_REG_DISP_HEIGHT, MVGPU_REG_DISP_STRIDE,
+	MVGPU_REG_DISP_OFFSET_LO, MVGPU_REG_DISP_OFFSET_HI,
+};
+
+/* The plane formats: their DRM fourccs are the device's format codes. */
+static const u32 mvgpu_kms_formats[] = {
+	DRM_FORMAT_XRGB8888,
+	DRM_FORMAT_ARGB8888,
+	DRM_FORMAT_RGB565,
+};
+
+static_assert(DRM_FORMAT_XRGB8888 == MVGPU_DISP_FMT_XRGB8888);
+static_assert(DRM_FORMAT_ARGB8888 == MVGPU_DISP_FMT_ARGB8888);
+static_assert(DRM_FORMAT_RGB565 == MVGPU_DISP_FMT_RGB565);
+static_assert(ARRAY_SIZE(((struct mvgpu_device *)NULL)->disp_regs) ==
+	      MVGPU_DISP_NR_REGS);
+
+/* Write the shadow registers, then latch them. */
+static void mvgpu_disp_write(struct mvgpu_device *mdev,
+			     const u32 regs[MVGPU_DISP_NR_REGS])
+{
+	unsigned int i;
+
+	for (i = 0; i < MVGPU_DISP_NR_REGS; i++)
+		mvgpu_write(mdev, mvgpu_disp_reg_offsets[i], regs[i]);
+	mvgpu_write(mdev, MVGPU_REG_DISP_UPDATE, 1);
+}
+
+static void mvgpu_disp_program(struct mvgpu_device *mdev,
+			       const u32 regs[MVGPU_DISP_NR_REGS])
+{
+	spin_lock(&mdev->disp_regs_lock);
+	memcpy(mdev->disp_regs, regs, sizeof(mdev->disp_regs));
+	spin_unlock(&mdev->disp_regs_lock);
+	if (mdev->caps & MVGPU_CAP_DISPLAY)
+		mvgpu_disp_write(mdev, regs);
+}
+
+static void mvgpu_pipe_show(struct mvgpu_device *mdev,
+			    struct drm_plane_state *state)
+{
+	struct drm_framebuffer *fb = state->fb;
+	struct mvgpu_bo *bo = to_mvgpu_bo(fb->obj[0]);
+	u32 regs[MVGPU_DISP_NR_REGS] = {};
+	u64 offset;
+
+	offset = bo->gpu_va + fb->offsets[0] +
+		 (u64)(state->src.y1 >> 16) * fb->pitches[0] +
+		 (u64)(state->src.x1 >> 16) * fb->format->cpp[0];
+	regs[MVGPU_DISP_REG_CONTROL] = MVGPU_DISP_CONTROL_ENABLE;
+	regs[MVGPU_DISP_REG_FORMAT] = fb->format->format;
+	regs[MVGPU_DISP_REG_WIDTH] = drm_rect_width(&state->dst);
+	regs[MVGPU_DISP_REG_HEIGHT] = drm_rect_height(&state->dst);
+	regs[MVGPU_DISP_REG_STRIDE] = fb->pitches[0];
+	regs[MVGPU_DISP_REG_OFFSET_LO] = lower_32_bits(offset);
+	regs[MVGPU_DISP_REG_OFFSET_HI] = upper_32_bits(offset);
+	mvgpu_disp_program(mdev, regs);
+}
+
+static void mvgpu_pipe_enable(struct drm_simple_display_pipe *pipe,
+			      struct drm_crtc_state *crtc_state,
+			      struct drm_plane_state *plane_state)
+{
+	struct mvgpu_device *mdev = to_mvgpu_device(pipe->crtc.dev);
+
+	if (plane_state->fb)
+		mvgpu_pipe_show(mdev, plane_state);
+}
+
+static void mvgpu_pipe_disable(struct drm_simple_display_pipe *pipe)
+{
+	static const u32 off[MVGPU_DISP_NR_REGS];
+
+	mvgpu_disp_program(to_mvgpu_device(pipe->crtc.dev), off);
+}
+
+static void mvgpu_pipe_update(struct drm_simple_display_pipe *pipe,
+			      struct drm_plane_state *old_state)
+{
+	struct drm_plane_state *state = pipe->plane.state;
+
+	if (!pipe->crtc.state->active || !state->fb || !state->visible)
+		return;
+	mvgpu_pipe_show(to_mvgpu_device(pipe->crtc.dev), state);
+}
+
+static enum drm_mode_status
+mvgpu_pipe_mode_valid(struct drm_simple_display_pipe *pipe,
+		      const struct drm_display_mode *mode)
+{
+	struct mvgpu_device *mdev = to_mvgpu_device(pipe->crtc.dev);
+	u64 bytes = (u64)mode->hdisplay * mode->vdisplay * 4;
+
+	/* The scanout buffer and the fbdev console's must both fit. */
+	if (bytes * 2 > mdev->vram_size)
+		return MODE_MEM;
+	return MODE_OK;
+}
+
+static const struct drm_simple_display_pipe_funcs mvgpu_pipe_funcs = {
+	.mode_valid = mvgpu_pipe_mode_valid,
+	.enable = mvgpu_pipe_enable,
+	.disable = mvgpu_pipe_disable,
+	.update = mvgpu_pipe_update,
+};
+
+/* The EDID the host set, or NULL. */
+static const struct drm_edid *mvgpu_connector_read_edid(struct mvgpu_device *mdev)
+{
+	const struct drm_edid *drm_edid;
+	u32 size, i;
+	__le32 *buf;
+
+	if (!(mdev->caps & MVGPU_CAP_DISPLAY))
+		return NULL;
+	size = mvgpu_read(mdev, MVGPU_REG_DISP_EDID_SIZE);
+	if (!size || size > MVGPU_DISP_EDID_MAX || size % 128)
+		return NULL;
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	for (i = 0; i < size / 4; i++)
+		buf[i] = cpu_to_le32(mvgpu_read(mdev, MVGPU_REG_DISP_EDID + i * 4));
+	drm_edid = drm_edid_alloc(buf, size);
+	kfree(buf);
+	return drm_edid;
+}
+
+static int mvgpu_connector_get_modes(struct drm_connector *connector)
+{
+	struct mvgpu_device *mdev = to_mvgpu_device(connector->dev);
+	const struct drm_edid *drm_edid;
+	int count = 0;
+
+	drm_edid = mvgpu_connector_read_edid(mdev);
+	count = mvgpu_drm_edid_update(connector, drm_edid);
+	drm_edid_free(drm_edid);
+	if (count)
+		return count;
+
+	count = drm_add_modes_noedid(connector,
+				     connector->dev->mode_config.max_width,
+				     connector->dev->mode_config.max_height);
+	drm_set_preferred_mode(connector, 1024, 768);
+	return count;
+}
+
+static enum drm_connector_status
+mvgpu_connector_detect(struct drm_connector *connector, bool force)
+{
+	struct mvgpu_device *mdev = to_mvgpu_device(connector->dev);
+
+	if (!(mdev->caps & MVGPU_CAP_DISPLAY))
+		return connector_status_connected;
+	if (mvgpu_read(mdev, MVGPU_REG_DISP_CONNECTOR) & MVGPU_DISP_CONNECTED)
+		return connector_status_connected;
+	return connector_status_disconnected;
+}
+
+static const struct drm_connector_helper_funcs mvgpu_connector_helper_funcs = {
+	.get_modes = mvgpu_connector_get_modes,
+};
+
+static const struct drm_connector_funcs mvgpu_connector_funcs = {
+	.detect = mvgpu_connector_detect,
+	.fill_modes = drm_helper_probe_single_connector_modes,
+	.destroy = drm_connector_cleanup,
+	.reset = drm_atomic_helper_connector_reset,
+	.atomic_duplicate_state = drm_atomic_helper_connector_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
+};
+
+static const struct drm_mode_config_funcs mvgpu_mode_config_funcs = {
+	.fb_create = drm_gem_fb_create,
+	.atomic_check = drm_atomic_helper_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+/**
+ * mvgpu_kms_hotplug_work() - tell userspace the connector changed
+ * @work: &mvgpu_device.hotplug_work
+ *
+ * Runs after a DISPLAY interrupt.
+ */
+void mvgpu_kms_hotplug_work(struct work_struct *work)
+{
+	struct mvgpu_device *mdev = container_of(work, struct mvgpu_device,
+						 hotplug_work);
+
+	drm_kms_helper_hotplug_event(&mdev->drm);
+}
+
+/**
+ * mvgpu_kms_restore() - write the current plane again after a vGPU reset
+ * @mdev: the device
+ *
+ * A reset returns the display block to its power-on state (plane off).
+ */
+void mvgpu_kms_restore(struct mvgpu_device *mdev)
+{
+	u32 regs[MVGPU_DISP_NR_REGS];
+
+	if (!(mdev->caps & MVGPU_CAP_DISPLAY))
+		return;
+	spin_lock(&mdev->disp_regs_lock);
+	memcpy(regs, mdev->disp_regs, sizeof(regs));
+	spin_unlock(&mdev->disp_regs_lock);
+	mvgpu_disp_write(mdev, regs);
+}
+
+/**
+ * mvgpu_kms_init() - create the display pipe and the connector
+ * @mdev: the device
+ *
+ * Return: 0 or a negative errno.
+ */
+int mvgpu_kms_init(struct mvgpu_device *mdev)
+{
+	struct drm_device *drm = &mdev->drm;
+	u32 max_width = 0, max_height = 0;
+	int ret;
+
+	spin_lock_init(&mdev->disp_regs_lock);
+	INIT_WORK(&mdev->hotplug_work, mvgpu_kms_hotplug_work);
+
+	ret = drmm_mode_config_init(drm);
+	if (ret)
+		return ret;
+	if (mdev->caps & MVGPU_CAP_DISPLAY) {
+		max_width = mvgpu_read(mdev, MVGPU_REG_DISP_MAX_WIDTH);
+		max_height = mvgpu_read(mdev, MVGPU_REG_DISP_MAX_HEIGHT);
+	}
+	drm->mode_config.min_width = 1;
+	drm->mode_config.min_height = 1;
+	drm->mode_config.max_width = max_width ?: MVGPU_KMS_DEFAULT_MAX_WIDTH;
+	drm->mode_config.max_height = max_height ?: MVGPU_KMS_DEFAULT_MAX_HEIGHT;
+	drm->mode_config.preferred_depth = 24;
+	drm->mode_config.funcs = &mvgpu_mode_config_funcs;
+
+	drm_connector_helper_add(&mdev->connector, &mvgpu_connector_helper_funcs);
+	ret = drm_connector_init(drm, &mdev->connector, &mvgpu_connector_funcs,
+				 DRM_MODE_CONNECTOR_VIRTUAL);
+	if (ret)
+		return ret;
+	mdev->connector.polled = DRM_CONNECTOR_POLL_HPD;
+
+	ret = drm_simple_display_pipe_init(drm, &mdev->pipe, &mvgpu_pipe_funcs,
+					   mvgpu_kms_formats,
+					   ARRAY_SIZE(mvgpu_kms_formats), NULL,
+					   &mdev->connector);
+	if (ret)
+		return ret;
+
+	drm_mode_config_reset(drm);
+	return 0;
+}

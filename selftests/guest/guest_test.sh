@@ -1,0 +1,261 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Guest tier, run inside the L1 VM of the test bed (tools/vm/run): create
+# a vGPU, boot ONE nested L2 guest with it (-device vfio-pci,sysfsdev=...,
+# display=on) and L1's QEMU monitor on a pipe; in L2 load mvgpu_drm.ko,
+# run mvgpu-info, mvgpu-conformance, modetest (-c, -p, and a -s mode set)
+# and mvgpu-kms-pattern twice (drawn by the CPU and shown by
+# drmModeSetCrtc; drawn by the vGPU and shown by an atomic commit); while
+# each pattern is held, take a screendump from L1's QEMU monitor and
+# compare it with the pattern pixel for pixel. TAP output.
+#
+# Environment: MVGPU_GUEST_TYPE (vGPU type, default quarter);
+# MVGPU_GUEST_UUID (use this existing vGPU instead of creating one);
+# MVGPU_GUEST_CONFORMANCE (the mvgpu-conformance tests to run, default
+# all); MVGPU_GUEST_DISPLAY=off (attach without display=on: for hosts
+# without display support; every screendump check then fails); MVGPU_GUEST_SCREENDUMP_OUT=1 also prints each screendump, gzipped
+# and base64-encoded between "== SCREENDUMP <name>" and
+# "== END SCREENDUMP" lines (make demo saves them on the host).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+guest=$repo/build/guest
+kver=${MVGPU_KVER:-$(uname -r)}
+ko=$repo/build/modules/$kver/mvgpu_drm.ko
+type=${MVGPU_GUEST_TYPE:-quarter}
+num=0
+failed=0
+
+tap() { # tap OK|FAIL description
+	num=$((num + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $num $2"
+	else
+		echo "not ok $num $2"
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	echo "1..$num"
+	[ -n "${uuid:-}" ] && [ -z "${MVGPU_GUEST_UUID:-}" ] &&
+		[ -e "/sys/bus/mdev/devices/$uuid" ] &&
+		echo 1 > "/sys/bus/mdev/devices/$uuid/remove"
+	[ -n "${drains:-}" ] && kill "${drains[@]}" 2>/dev/null
+	[ -n "${work:-}" ] && rm -rf "$work"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+# The exit status the L2 script reported for step $1, or "none".
+l2_result() {
+	local rc
+	rc=$(sed -n "s/^== RESULT $1 \([0-9]*\)\$/\1/p" "$out" | tail -1)
+	echo "${rc:-none}"
+}
+
+# The L2 output between "== STEP $1" and its RESULT line.
+l2_section() {
+	sed -n "/^== STEP $1\$/,/^== RESULT $1 /p" "$out"
+}
+
+l2_step() { # l2_step NAME DESCRIPTION: one TAP line for an L2 step
+	local rc
+	rc=$(l2_result "$1")
+	if [ "$rc" = 0 ]; then
+		tap OK "$2"
+	else
+		tap FAIL "$2 (L2 exit status $rc)"
+	fi
+}
+
+echo "TAP version 13"
+tools=(mvgpu-info mvgpu-conformance mvgpu-gbench mvgpu-kms-pattern mvgpu-screen-check)
+for t in "${tools[@]}"; do
+	if [ ! -x "$guest/$t" ]; then
+		echo "# $guest/$t missing: run 'make guest-tools' on the host"
+		tap FAIL "guest tools built"
+		finish
+	fi
+done
+if [ -f "$ko" ]; then
+	tap OK "mvgpu_drm.ko built for $kver"
+else
+	tap FAIL "mvgpu_drm.ko built for $kver ($ko missing: make modules-vm)"
+fi
+modetest=$(command -v modetest || true)
+if [ -z "$modetest" ]; then
+	tap FAIL "modetest installed (Debian package libdrm-tests)"
+	finish
+fi
+
+work=$(mktemp -d /tmp/guest-test.XXXXXX)
+out=$work/l2.txt
+if [ -n "${MVGPU_GUEST_UUID:-}" ]; then
+	uuid=$MVGPU_GUEST_UUID
+	pgpu=$(basename "$(readlink -f "/sys/bus/mdev/devices/$uuid/..")")
+	vram=$(cat "/sys/bus/mdev/devices/$uuid/mvgpu/vram_bytes")
+	tap OK "use vGPU $uuid on $pgpu"
+else
+	pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
+	tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	if echo "$uuid" > "$tdir/create"; then
+		tap OK "create $type vGPU $uuid on $pgpu"
+	else
+		tap FAIL "create $type vGPU on $pgpu"
+		finish
+	fi
+	vram=$(sed -n 's/.*vram_bytes=\([0-9]*\).*/\1/p' "$tdir/description")
+fi
+# A hang must be caught well within the conformance test's patience,
+# and a WAIT released by the nested guest's CPU must not be taken for one.
+wd=/sys/class/mdev_bus/$pgpu/mvgpu/sched_watchdog_ms
+[ -w "$wd" ] && echo 10000 > "$wd"
+
+# L2's files: the tools, modetest and their libraries; the module, and
+# the DRM helpers it needs loaded from the test kernel.
+modarg=()
+[ -f "$ko" ] && modarg=(--module "$ko")
+if ! list=$("$repo/tools/guest/l2-files" "${modarg[@]}" \
+	"$guest/mvgpu-info" "$guest/mvgpu-conformance" "$guest/mvgpu-gbench" \
+	"$guest/mvgpu-kms-pattern" "$modetest"); then
+	tap FAIL "list the files of the L2 guest"
+	finish
+fi
+mapfile -t files <<<"$list"
+# L1's QEMU monitor and a line to L2's ttyS3, both on pipes.
+mkfifo "$work/mon.in" "$work/mon.out" "$work/ctl.in" "$work/ctl.out"
+cat "$work/mon.out" > "$work/monitor.log" 2>&1 &
+drains=($!)
+cat "$work/ctl.out" > /dev/null 2>&1 &
+drains+=($!)
+
+: > "$out"
+start=$(date +%s)
+"$repo/tools/vm/run-l2" --timeout 1500 --mem 1024 "${files[@]}" \
+	--qemu-arg -device \
+	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=${MVGPU_GUEST_DISPLAY:-on}" \
+	--qemu-arg -monitor --qemu-arg "pipe:$work/mon" \
+	--qemu-arg -chardev --qemu-arg "pipe,id=l2ctl,path=$work/ctl" \
+	--qemu-arg -serial --qemu-arg chardev:l2ctl \
+	-- "conformance_tests='${MVGPU_GUEST_CONFORMANCE:-}'
+$(cat "$here/l2-guest.sh")" > "$out" 2>&1 &
+l2=$!
+
+# to_pipe FIFO LINE: write a line QEMU reads (never blocks if it is gone).
+to_pipe() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	timeout 10 sh -c 'echo "$2" > "$1"' sh "$1" "$2"
+}
+
+# screendump NAME SIZE: take one, compare it with the pattern of SIZE.
+screendump() {
+	local ppm=$work/screen-$1.ppm rc=2 i
+	to_pipe "$work/mon.in" "screendump $ppm"
+	for ((i = 0; i < 120 && rc == 2; i++)); do
+		sleep 0.5
+		"$guest/mvgpu-screen-check" "$ppm" "$2" > "$work/check.txt" 2>&1
+		rc=$?
+	done
+	sed 's/^/# screen: /' "$work/check.txt"
+	if [ -s "$ppm" ]; then
+		tap OK "screendump of L1's QEMU ($1)"
+	else
+		tap FAIL "screendump of L1's QEMU ($1)"
+	fi
+	if [ "$rc" -eq 0 ]; then
+		tap OK "screendump is the pattern, pixel for pixel, at $2 ($1)"
+	else
+		tap FAIL "screendump is the pattern at $2 ($1)"
+	fi
+	if [ "${MVGPU_GUEST_SCREENDUMP_OUT:-0}" = 1 ] && [ -s "$ppm" ]; then
+		echo "== SCREENDUMP $1"
+		gzip -c "$ppm" | base64 -w 76
+		echo "== END SCREENDUMP"
+	fi
+}
+
+# While L2 runs: for each pattern it holds, a screendump, then release it.
+k=0
+for variant in cpu gpu_atomic; do
+	k=$((k + 1))
+	size=
+	while kill -0 "$l2" 2>/dev/null; do
+		[ "$(l2_result "pattern_$variant")" != none ] && break
+		if [ "$(grep -c '^PATTERN-READY ' "$out")" -ge "$k" ]; then
+			size=$(grep '^PATTERN-READY ' "$out" | sed -n "${k}p" | awk '{ print $2 }')
+			break
+		fi
+		sleep 1
+	done
+	if [ -n "$size" ]; then
+		screendump "$variant" "$size"
+		to_pipe "$work/ctl.in" go
+	else
+		tap FAIL "L2 showed the pattern ($variant)"
+	fi
+done
+wait "$l2"
+rc=$?
+echo "# L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
+sed 's/^/# L2: /' "$out"
+sed 's/^/# monitor: /' "$work/monitor.log" | tr -d '\r' | grep -v '^# monitor: *$'
+if [ $rc -eq 0 ]; then
+	tap OK "L2 guest booted with the vGPU, ran every step, kernel log clean"
+else
+	tap FAIL "L2 guest run failed with exit $rc"
+fi
+
+l2_step insmod "mvgpu_drm.ko loads in L2 and creates /dev/dri/card0"
+l2_step info "mvgpu-info finds the device"
+l2_section info > "$work/info.txt"
+abi_major=$(sed -n 's/^#define MVGPU_ABI_MAJOR[[:space:]]*\([0-9]*\)$/\1/p' "$repo/include/uapi/mvgpu/mvgpu_regs.h")
+abi_minor=$(sed -n 's/^#define MVGPU_ABI_MINOR[[:space:]]*\([0-9]*\)$/\1/p' "$repo/include/uapi/mvgpu/mvgpu_regs.h")
+for kv in "abi_version=$abi_major.$abi_minor" "vram_bytes=$vram" \
+	  "engines=$(cat "/sys/class/mdev_bus/$pgpu/mvgpu/engines" 2>/dev/null)"; do
+	if grep -qx "$kv" "$work/info.txt"; then
+		tap OK "mvgpu-info: $kv"
+	else
+		tap FAIL "mvgpu-info: wanted $kv, saw: $(grep "^${kv%%=*}=" "$work/info.txt")"
+	fi
+done
+
+# Each test of mvgpu-conformance is a test of this tier.
+l2_section conformance > "$work/conformance.txt"
+while read -r line; do
+	case $line in
+	"ok "*) tap OK "conformance: ${line#ok [0-9]* }" ;;
+	"not ok "*) tap FAIL "conformance: ${line#not ok [0-9]* }" ;;
+	esac
+done < "$work/conformance.txt"
+l2_step conformance "mvgpu-conformance passed as a whole"
+
+l2_step modetest_c "modetest -M mvgpu -c lists the connectors"
+if l2_section modetest_c | grep -qE '^[0-9]+[[:space:]]+[0-9]+[[:space:]]+connected[[:space:]]'; then
+	tap OK "modetest: a connected connector"
+else
+	tap FAIL "modetest: a connected connector"
+fi
+if l2_section modetest_c | grep -qE '^  #0 [0-9]+x[0-9]+'; then
+	tap OK "modetest: the connector has modes"
+else
+	tap FAIL "modetest: the connector has modes"
+fi
+l2_step modetest_p "modetest -M mvgpu -p lists CRTCs and planes"
+l2_step modetest_s "modetest -M mvgpu -s sets a mode"
+l2_step pattern_cpu "mvgpu-kms-pattern: CPU drawing, drmModeSetCrtc"
+l2_step pattern_gpu_atomic "mvgpu-kms-pattern: vGPU BLIT drawing, atomic commit"
+
+if [ -n "${MVGPU_GUEST_UUID:-}" ]; then
+	finish
+fi
+if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&
+   [ ! -e "/sys/bus/mdev/devices/$uuid" ]; then
+	tap OK "vGPU removed after the L2 guest exited"
+else
+	tap FAIL "remove vGPU after the L2 guest exited"
+fi
+finish
