@@ -11,8 +11,9 @@
  * only that vGPU's context on that engine until the slice is used up, the
  * vGPU runs out of work, or &mvgpu_backend_ops.engine_preempt stops it,
  * and then charges the engine time the run took (measured here, so a
- * backend's overrun is charged too) to the vGPU. A vGPU never runs on two
- * engines at once, so its share is at most one engine's worth.
+ * backend's overrun is charged too, up to MVGPU_SCHED_OVERRUN_MAX_NS past
+ * the slice) to the vGPU. A vGPU never runs on two engines at once, so its
+ * share is at most one engine's worth.
  *
  * A vGPU becomes runnable when the guest rings a doorbell
  * (mvgpu_vgpu_sched_kick()) and stops being runnable when a run ends with
@@ -52,6 +53,15 @@
 
 #define CREATE_TRACE_POINTS
 #include "mvgpu_trace.h"
+
+/*
+ * A run is charged its wall time, but never more than its slice plus this:
+ * the backend stops within one preemption interval of the budget (a chunk,
+ * 2.3 ms at most measured under TCG), so anything beyond is time the host
+ * did not run the engine thread (a stalled virtual CPU), which is nobody's
+ * engine time and must not throttle the vGPU that happened to hold it.
+ */
+#define MVGPU_SCHED_OVERRUN_MAX_NS	(5ULL * NSEC_PER_MSEC)
 
 /* Period of the tick when the watchdog does not need it more often. */
 #define MVGPU_SCHED_TICK_MAX_MS		100
@@ -181,7 +191,7 @@ static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
 	start = ktime_get_ns();
 	pgpu->ops->engine_run(pgpu->backend_priv, eng->id, ctx, slice_ns, &run);
 	end = ktime_get_ns();
-	ran = end - start;
+	ran = min(end - start, slice_ns + MVGPU_SCHED_OVERRUN_MAX_NS);
 
 	spin_lock(&ps->lock);
 	vs->runs++;
