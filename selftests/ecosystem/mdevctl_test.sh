@@ -159,11 +159,12 @@ tap_status $? "mdevctl start -u of a defined vGPU creates it with its type; stop
 # mdevctl writes each attribute of a definition, in order, to
 # /sys/bus/mdev/devices/<uuid>/<attr> once it has created the device; if
 # a write fails it removes the device again. The scheduler's weight and
-# cap are per-vGPU writable attributes.
+# cap and the display's dma-buf switch are per-vGPU writable attributes.
 u_attr=$(eco_uuid)
 mdevctl define -p "$p1" -t mvgpu_sim-sixteenth -u "$u_attr" &&
 	mdevctl modify -u "$u_attr" --addattr=mvgpu/sched_weight --value=300 &&
 	mdevctl modify -u "$u_attr" --addattr=mvgpu/sched_cap_pct --value=40 &&
+	mdevctl modify -u "$u_attr" --addattr=mvgpu/display_dmabuf --value=1 &&
 	mdevctl list --defined --dumpjson >"$work/defined.json" 2>&1 &&
 	python3 -c '
 import json, sys
@@ -172,17 +173,19 @@ for entry in json.load(open(sys.argv[1])):
         for dev in devs:
             if sys.argv[2] in dev:
                 sys.exit(0 if dev[sys.argv[2]].get("attrs") == [
-                    {"mvgpu/sched_weight": "300"}, {"mvgpu/sched_cap_pct": "40"}] else 1)
+                    {"mvgpu/sched_weight": "300"}, {"mvgpu/sched_cap_pct": "40"},
+                    {"mvgpu/display_dmabuf": "1"}] else 1)
 sys.exit(1)
 ' "$work/defined.json" "$u_attr"
-tap_status $? "mdevctl modify --addattr=mvgpu/sched_weight --value=300 (and sched_cap_pct 40) stores them in the definition" \
+tap_status $? "mdevctl modify --addattr=mvgpu/sched_weight --value=300 (and sched_cap_pct 40, display_dmabuf 1) stores them in the definition" \
 	"$(tr -d ' \n' <"$work/defined.json" | head -c 400)"
 
 attr_of() { cat "/sys/bus/mdev/devices/$1/mvgpu/$2" 2>/dev/null; }
 mdevctl start -u "$u_attr" >"$work/out" 2>&1 && vgpu_exists "$u_attr" &&
-	[[ $(attr_of "$u_attr" sched_weight) == 300 && $(attr_of "$u_attr" sched_cap_pct) == 40 ]]
-tap_status $? "mdevctl start writes them: sysfs sched_weight reads 300, sched_cap_pct 40" \
-	"$(head -3 "$work/out"); weight $(attr_of "$u_attr" sched_weight) cap $(attr_of "$u_attr" sched_cap_pct)"
+	[[ $(attr_of "$u_attr" sched_weight) == 300 && $(attr_of "$u_attr" sched_cap_pct) == 40 &&
+	   $(attr_of "$u_attr" display_dmabuf) == 1 ]]
+tap_status $? "mdevctl start writes them: sysfs sched_weight reads 300, sched_cap_pct 40, display_dmabuf 1" \
+	"$(head -3 "$work/out"); weight $(attr_of "$u_attr" sched_weight) cap $(attr_of "$u_attr" sched_cap_pct) dmabuf $(attr_of "$u_attr" display_dmabuf)"
 mdevctl stop -u "$u_attr" >/dev/null 2>&1
 
 sixteenth_before=$(eco_type_attr "$p1" mvgpu_sim-sixteenth available_instances)

@@ -204,17 +204,28 @@ grep "^$u_half" "$work/table" | grep -qE ' 0 +0% +50% +0  -$' &&
 tap_status $? "table: resets, utilization, type share, faults and owner of idle vGPUs (0, 0%, 50% or 12.5%, 0, -)" \
 	"$(grep -E "^($u_half|$u_eighth)" "$work/table")"
 
+# read_files DIR NAME...: the files' first lines, space-separated, into
+# $files (read builtins: a process per file is slow under TCG).
+read_files() {
+	local dir=$1 name line
+	shift
+	files=''
+	for name in "$@"; do
+		read -r line <"$dir/$name" || line='?'
+		files+="${files:+ }$line"
+	done
+}
+
 # pgpu_sched_row PGPU: the scheduler table row sysfs says it should be.
 pgpu_sched_row() {
-	local a=/sys/class/mdev_bus/$1/mvgpu wd busy
-	wd=$(cat "$a/sched_watchdog_ms")
+	local policy slice wd util busy rest
+	read_files "/sys/class/mdev_bus/$1/mvgpu" sched_policy sched_slice_us \
+		sched_watchdog_ms sched_utilization sched_busy_ns sched_jobs \
+		sched_preemptions sched_faults sched_resets
+	read -r policy slice wd util busy rest <<<"$files"
 	[[ $wd -eq 0 ]] && wd=off || wd="$wd ms"
-	busy=$(cat "$a/sched_busy_ns")
-	busy=$(printf '%d.%03d' $((busy / 1000000000)) $((busy / 1000000 % 1000)))
-	printf '%s %s %s %s %s%% %s %s %s %s %s\n' "$1" "$(cat "$a/sched_policy")" \
-		"$(cat "$a/sched_slice_us")" "$wd" "$(cat "$a/sched_utilization")" "$busy" \
-		"$(cat "$a/sched_jobs")" "$(cat "$a/sched_preemptions")" \
-		"$(cat "$a/sched_faults")" "$(cat "$a/sched_resets")"
+	printf '%s %s %s %s %s%% %d.%03d %s\n' "$1" "$policy" "$slice" "$wd" "$util" \
+		$((busy / 1000000000)) $((busy / 1000000 % 1000)) "$rest"
 }
 
 # table_row FILE HEADER KEY: in the table whose header line starts with
@@ -306,14 +317,24 @@ tap_status $rc "the table (weighted, 500 us, watchdog off; weight 300, cap 50%) 
 
 # refused ARGS...: exit status 1, "Invalid argument" and the valid range
 # on stderr, and no setting changed.
+settings_now() {
+	local pgpu vgpu
+	read_files "$a0" sched_policy sched_slice_us sched_watchdog_ms
+	pgpu=$files
+	read_files "$q" sched_weight sched_cap_pct
+	vgpu=$files
+	files="$pgpu $vgpu"
+}
 refused() {
 	local before after out rc
-	before=$(cat "$a0"/sched_{policy,slice_us,watchdog_ms} "$q"/sched_{weight,cap_pct})
+	settings_now
+	before=$files
 	out=$("$smi" "$@" 2>&1)
 	rc=$?
-	after=$(cat "$a0"/sched_{policy,slice_us,watchdog_ms} "$q"/sched_{weight,cap_pct})
+	settings_now
+	after=$files
 	if [[ $rc -ne 1 || $out != *"Invalid argument (valid: "* || $before != "$after" ]]; then
-		echo "#   mvgpu-smi $*: exit $rc, '$out', settings ${before//$'\n'/ } -> ${after//$'\n'/ }"
+		echo "#   mvgpu-smi $*: exit $rc, '$out', settings $before -> $after"
 		return 1
 	fi
 }

@@ -3,20 +3,22 @@
 #
 # Guest tier, run inside the L1 VM of the test bed (tools/vm/run): create
 # a vGPU, boot ONE nested L2 guest with it (-device vfio-pci,sysfsdev=...,
-# display=on) and L1's QEMU monitor on a pipe; in L2 load mvgpu_drm.ko,
+# display=on) and L1's QEMU QMP socket; in L2 load mvgpu_drm.ko,
 # run mvgpu-info, mvgpu-conformance, modetest (-c, -p, and a -s mode set)
 # and mvgpu-kms-pattern twice (drawn by the CPU and shown by
 # drmModeSetCrtc; drawn by the vGPU and shown by an atomic commit); while
-# each pattern is held, take a screendump from L1's QEMU monitor and
-# compare it with the pattern pixel for pixel. TAP output.
+# each pattern is held, take a screendump through L1's QEMU QMP socket and
+# compare it with the pattern pixel for pixel (build/l2/display_check of
+# the nested display test). TAP output.
 #
 # Environment: MVGPU_GUEST_TYPE (vGPU type, default quarter);
 # MVGPU_GUEST_UUID (use this existing vGPU instead of creating one);
 # MVGPU_GUEST_CONFORMANCE (the mvgpu-conformance tests to run, default
 # all); MVGPU_GUEST_DISPLAY=off (attach without display=on: for hosts
-# without display support; every screendump check then fails); MVGPU_GUEST_SCREENDUMP_OUT=1 also prints each screendump, gzipped
-# and base64-encoded between "== SCREENDUMP <name>" and
-# "== END SCREENDUMP" lines (make demo saves them on the host).
+# without display support; every screendump check then fails);
+# MVGPU_GUEST_SCREENDUMP_OUT=1 also prints each screendump, gzipped and
+# base64-encoded between "== SCREENDUMP <name>" and "== END SCREENDUMP"
+# lines (make demo saves them on the host).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,7 +74,8 @@ l2_step() { # l2_step NAME DESCRIPTION: one TAP line for an L2 step
 }
 
 echo "TAP version 13"
-tools=(mvgpu-info mvgpu-conformance mvgpu-gbench mvgpu-kms-pattern mvgpu-screen-check)
+check=$repo/build/l2/display_check
+tools=(mvgpu-info mvgpu-conformance mvgpu-gbench mvgpu-kms-pattern)
 for t in "${tools[@]}"; do
 	if [ ! -x "$guest/$t" ]; then
 		echo "# $guest/$t missing: run 'make guest-tools' on the host"
@@ -80,6 +83,11 @@ for t in "${tools[@]}"; do
 		finish
 	fi
 done
+if [ ! -x "$check" ]; then
+	echo "# $check missing: run 'make -C selftests/nested' on the host"
+	tap FAIL "screendump checker built"
+	finish
+fi
 if [ -f "$ko" ]; then
 	tap OK "mvgpu_drm.ko built for $kver"
 else
@@ -126,24 +134,26 @@ if ! list=$("$repo/tools/guest/l2-files" "${modarg[@]}" \
 	finish
 fi
 mapfile -t files <<<"$list"
-# L1's QEMU monitor and a line to L2's ttyS3, both on pipes.
-mkfifo "$work/mon.in" "$work/mon.out" "$work/ctl.in" "$work/ctl.out"
-cat "$work/mon.out" > "$work/monitor.log" 2>&1 &
-drains=($!)
+# L1's QEMU QMP socket, and a line to L2's ttyS3 on a pipe.
+sock=$work/qmp.sock
+mkfifo "$work/ctl.in" "$work/ctl.out"
 cat "$work/ctl.out" > /dev/null 2>&1 &
-drains+=($!)
+drains=($!)
 
 : > "$out"
 start=$(date +%s)
 "$repo/tools/vm/run-l2" --timeout 1500 --mem 1024 "${files[@]}" \
 	--qemu-arg -device \
 	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=${MVGPU_GUEST_DISPLAY:-on}" \
-	--qemu-arg -monitor --qemu-arg "pipe:$work/mon" \
+	--qmp "$sock" \
 	--qemu-arg -chardev --qemu-arg "pipe,id=l2ctl,path=$work/ctl" \
 	--qemu-arg -serial --qemu-arg chardev:l2ctl \
 	-- "conformance_tests='${MVGPU_GUEST_CONFORMANCE:-}'
 $(cat "$here/l2-guest.sh")" > "$out" 2>&1 &
 l2=$!
+# L2's output as it comes, so that a timeout still shows how far it got.
+tail -n +1 -f --pid="$l2" "$out" | sed -u 's/^/# L2: /' &
+drains+=($!)
 
 # to_pipe FIFO LINE: write a line QEMU reads (never blocks if it is gone).
 to_pipe() {
@@ -151,21 +161,17 @@ to_pipe() {
 	timeout 10 sh -c 'echo "$2" > "$1"' sh "$1" "$2"
 }
 
-# screendump NAME SIZE: take one, compare it with the pattern of SIZE.
+# screendump NAME WxH: take one, compare it with the pattern of that size.
 screendump() {
-	local ppm=$work/screen-$1.ppm rc=2 i
-	to_pipe "$work/mon.in" "screendump $ppm"
-	for ((i = 0; i < 120 && rc == 2; i++)); do
-		sleep 0.5
-		"$guest/mvgpu-screen-check" "$ppm" "$2" > "$work/check.txt" 2>&1
+	local ppm=$work/screen-$1.ppm rc=1
+	if "$check" screendump "$sock" "$ppm" > "$work/check.txt" 2>&1; then
+		tap OK "screendump of L1's QEMU ($1, $("$check" size "$ppm"))"
+		"$check" compare "$ppm" "${2%x*}" "${2#*x}" > "$work/check.txt" 2>&1
 		rc=$?
-	done
-	sed 's/^/# screen: /' "$work/check.txt"
-	if [ -s "$ppm" ]; then
-		tap OK "screendump of L1's QEMU ($1)"
 	else
 		tap FAIL "screendump of L1's QEMU ($1)"
 	fi
+	sed 's/^/# screen: /' "$work/check.txt"
 	if [ "$rc" -eq 0 ]; then
 		tap OK "screendump is the pattern, pixel for pixel, at $2 ($1)"
 	else
@@ -200,9 +206,8 @@ for variant in cpu gpu_atomic; do
 done
 wait "$l2"
 rc=$?
+sleep 2	# tail -f notices the end of L2 within a second
 echo "# L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
-sed 's/^/# L2: /' "$out"
-sed 's/^/# monitor: /' "$work/monitor.log" | tr -d '\r' | grep -v '^# monitor: *$'
 if [ $rc -eq 0 ]; then
 	tap OK "L2 guest booted with the vGPU, ran every step, kernel log clean"
 else

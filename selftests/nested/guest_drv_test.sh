@@ -56,6 +56,7 @@ fi
 # lines of its own, renumbered below.
 # shellcheck disable=SC2016
 snippet='
+grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs none /sys/kernel/debug
 insmod /root/mvgpu_drm.ko && echo "step: insmod"
 sleep 2
 for n in card0 renderD128; do [ -e /dev/dri/$n ] && echo "step: /dev/dri/$n"; done
@@ -72,7 +73,7 @@ start=$(date +%s)
 "$repo/tools/vm/run-l2" --timeout 600 --mem 768 \
 	--modprobe drm_kms_helper --modprobe drm_ttm_helper \
 	--file "$smoke:/bin/mvgpu-drm-smoke" --file "$module:/root/mvgpu_drm.ko" \
-	--allow-log 'vGPU reset|queue [0-9]+ stopped' \
+	--allow-log 'vGPU reset|queue [0-9]+ stopped|queue [0-9]+: no progress' \
 	--qemu-arg -device \
 	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" \
 	-- "$snippet" > "$out" 2>&1

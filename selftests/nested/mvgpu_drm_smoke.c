@@ -9,13 +9,15 @@
  * zeroed and mappable; FILL into each through a submit, WAIT, read back;
  * COPY between the domains; an out-syncobj signals; PRIME export and mmap
  * of the dma-buf; a packet outside the buffer list is refused (-EINVAL);
- * a pending submit (a WAIT that never holds) fails with -EIO when its
- * queue is stopped by an error (a bad doorbell written through sysfs BAR0)
- * or the vGPU is reset (the RESET register); the driver recovers and the
- * next submit works.
+ * a pending submit (a WAIT that never holds) fails with -EIO when it hangs
+ * (host watchdog or the driver's hang timeout), when its queue is stopped
+ * by an error (injected through debugfs) or when the vGPU is reset
+ * (debugfs); the driver recovers and the next submit works. debugfs must
+ * be mounted.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -265,19 +267,24 @@ static void test_syncobj_prime(int fd, struct bo *sys)
 	      "PRIME export and mmap of the dma-buf (ret %d)", ret);
 }
 
-/* BAR0 of the vGPU through sysfs, to break things behind the driver. */
-static volatile uint32_t *map_bar0(void)
+/* Write @text to the first file matching @pattern; 0 or -errno. */
+static int write_file(const char *pattern, const char *text)
 {
-	int fd = open("/sys/class/drm/renderD128/device/resource0",
-		      O_RDWR | O_SYNC);
-	void *p;
+	glob_t g;
+	int fd, ret = -ENOENT;
 
+	if (glob(pattern, 0, NULL, &g))
+		return -ENOENT;
+	fd = open(g.gl_pathv[0], O_WRONLY);
+	globfree(&g);
 	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, MVGPU_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 fd, 0);
+		return -errno;
+	if (write(fd, text, strlen(text)) == (ssize_t)strlen(text))
+		ret = 0;
+	else
+		ret = -errno;
 	close(fd);
-	return p == MAP_FAILED ? NULL : p;
+	return ret;
 }
 
 /* Submit a WAIT on sys[0..1] == 1, which never holds. */
@@ -295,14 +302,17 @@ static int submit_hang(int fd, struct bo *sys, uint64_t *seqno)
 	return submit(fd, cmds, 6, handles, 1, 0, 0, seqno);
 }
 
+#define HANG_PARAM	"/sys/module/mvgpu_drm/parameters/hang_timeout_ms"
+#define DEBUGFS_DRI	"/sys/kernel/debug/dri/*/"
+
 /*
- * A queue stopped behind the driver's back (@how: a bad doorbell, the
- * ERROR interrupt path; or a vGPU reset through the RESET register, seen by
- * the driver's periodic check): the pending submit fails with -EIO, the
- * recovery is counted and the queue takes new work.
+ * A submit that cannot finish (a WAIT that never holds) is ended by @how:
+ * "hang" (the host's watchdog or the driver's hang timeout, set to 3 s),
+ * "queue error" (debugfs makes the device stop the queue: the ERROR
+ * interrupt path) or "vGPU reset" (debugfs resets the vGPU). The submitter
+ * gets -EIO, the recovery is counted and the queue takes new work.
  */
-static void test_recovery(int fd, struct bo *sys, volatile uint32_t *bar0,
-			  const char *how)
+static void test_recovery(int fd, struct bo *sys, const char *how)
 {
 	uint32_t handles[1] = { sys->handle };
 	uint64_t resets = param(fd, MVGPU_PARAM_RESETS);
@@ -312,12 +322,18 @@ static void test_recovery(int fd, struct bo *sys, volatile uint32_t *bar0,
 
 	ret = submit_hang(fd, sys, &seqno);
 	check(!ret, "%s: submit a WAIT that never holds (ret %d)", how, ret);
-	ret = wait_seqno(fd, seqno, 0);
-	check(ret == -ETIME, "%s: the WAIT is pending (ret %d)", how, ret);
-	if (!strcmp(how, "bad doorbell"))
-		bar0[(MVGPU_REG_QUEUE(0) + MVGPU_Q_TAIL) / 4] = 2;
-	else
-		bar0[MVGPU_REG_RESET / 4] = MVGPU_RESET_KEY;
+	if (!strcmp(how, "hang")) {
+		ret = 0;
+	} else {
+		ret = wait_seqno(fd, seqno, 0);
+		check(ret == -ETIME, "%s: the WAIT is pending (ret %d)", how,
+		      ret);
+		if (!strcmp(how, "queue error"))
+			ret = write_file(DEBUGFS_DRI "mvgpu_queue_error", "0");
+		else
+			ret = write_file(DEBUGFS_DRI "mvgpu_reset", "1");
+		check(!ret, "%s: injected through debugfs (ret %d)", how, ret);
+	}
 	ret = wait_seqno(fd, seqno, 120000000000LL);
 	check(ret == -EIO, "%s: the pending submit fails with -EIO (ret %d)",
 	      how, ret);
@@ -375,13 +391,12 @@ int main(int argc, char **argv)
 	test_refused(fd, &vram, &sys);
 	test_syncobj_prime(fd, &sys);
 	if (argc <= 2 || strcmp(argv[2], "--no-recovery")) {
-		volatile uint32_t *bar0 = map_bar0();
-
-		check(bar0 != NULL, "map BAR0 through sysfs");
-		if (bar0) {
-			test_recovery(fd, &sys, bar0, "bad doorbell");
-			test_recovery(fd, &sys, bar0, "vGPU reset");
-		}
+		ret = write_file(HANG_PARAM, "3000");
+		check(!ret, "hang timeout set to 3 s (ret %d)", ret);
+		test_recovery(fd, &sys, "hang");
+		write_file(HANG_PARAM, "30000");
+		test_recovery(fd, &sys, "queue error");
+		test_recovery(fd, &sys, "vGPU reset");
 	}
 
 	printf("# %d checks, %d failed\n", num, failed);

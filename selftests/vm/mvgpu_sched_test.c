@@ -64,8 +64,10 @@ struct sched_env {
 struct sample {
 	uint64_t t;
 	uint64_t busy[MAX_LOADS];
+	uint64_t turns[MAX_LOADS];	/* preemptions: slices with work left */
 	uint64_t done[MAX_LOADS];
-	uint64_t pgpu_busy;
+	uint64_t pgpu_before;		/* sched_busy_ns before the vGPUs' */
+	uint64_t pgpu_after;		/* and after */
 };
 
 static int pgpu_path(const struct sched_env *e, const char *attr, char *path,
@@ -259,11 +261,13 @@ static int finish(struct sched_env *e, int count, char *why, size_t len)
 static void sample_take(struct sched_env *e, int count, struct sample *s)
 {
 	s->t = mvgpu_now_ns();
+	s->pgpu_before = pgpu_u64(e, "sched_busy_ns");
 	for (int i = 0; i < count; i++) {
 		s->busy[i] = vgpu_u64(e->uuid[i], "busy_ns");
+		s->turns[i] = vgpu_u64(e->uuid[i], "preemptions");
 		s->done[i] = mvgpu_load_done(&e->load[i]);
 	}
-	s->pgpu_busy = pgpu_u64(e, "sched_busy_ns");
+	s->pgpu_after = pgpu_u64(e, "sched_busy_ns");
 }
 
 static int cmp_u64_test(const void *a, const void *b)
@@ -402,13 +406,19 @@ FIXTURE_TEARDOWN(shares)
  * One measurement of loads [0, e->n) against @want: every share within
  * tolerance, the pGPU's busy time the sum of its vGPUs', work per busy
  * second alike for every vGPU. Logs what it saw; true if all held.
+ *
+ * With @by_turns (best_effort), a share is the vGPU's fraction of the
+ * slices (its preemptions: a saturating vGPU ends every slice with work
+ * left) times the pGPU time used: round robin promises every vGPU a full
+ * slice in turn, and a slice the host stretches by stalling the VM is
+ * charged in full to whoever ran, which round robin does not make up for.
  */
 static bool shares_round(struct __test_metadata *_metadata,
-			 struct sched_env *e, const double *want, int round,
-			 char *why, size_t len)
+			 struct sched_env *e, const double *want, bool by_turns,
+			 int round, char *why, size_t len)
 {
-	double got[MAX_LOADS], rate[MAX_LOADS], sum_rate = 0;
-	uint64_t busy_sum = 0, pgpu_busy;
+	double got[MAX_LOADS], rate[MAX_LOADS], sum_rate = 0, used = 0;
+	uint64_t busy_sum = 0, turns = 0;
 	struct sample a, b;
 	bool ok = true;
 	int rated = 0;
@@ -420,10 +430,21 @@ static bool shares_round(struct __test_metadata *_metadata,
 		return false;
 	sample_take(e, e->n, &b);
 	for (int i = 0; i < e->n; i++) {
+		used += share_of(e, &a, &b, i);
+		turns += b.turns[i] - a.turns[i];
+	}
+	for (int i = 0; i < e->n; i++) {
 		uint64_t busy = b.busy[i] - a.busy[i];
 		uint64_t done = b.done[i] - a.done[i];
 
 		got[i] = share_of(e, &a, &b, i);
+		if (by_turns && e->n > 1) {
+			TH_LOG("round %d: vGPU %d/%d: busy share %.3f, %llu slices",
+			       round, i, e->n, got[i],
+			       (unsigned long long)(b.turns[i] - a.turns[i]));
+			got[i] = turns ? used * (double)(b.turns[i] - a.turns[i]) /
+					 (double)turns : 0;
+		}
 		busy_sum += busy;
 		rate[i] = done >= 10 && busy ? (double)done / (double)busy : 0;
 		sum_rate += rate[i];
@@ -436,11 +457,13 @@ static bool shares_round(struct __test_metadata *_metadata,
 			ok = false;
 		}
 	}
-	pgpu_busy = b.pgpu_busy - a.pgpu_busy;
-	if ((uint64_t)llabs((long long)(pgpu_busy - busy_sum)) >
-	    busy_sum / 20 + 5000000) {
-		TH_LOG("round %d: pGPU busy %llu ns, its vGPUs %llu ns", round,
-		       (unsigned long long)pgpu_busy,
+	/* Slices charged while the counters were read fall in between. */
+	if (busy_sum > b.pgpu_after - a.pgpu_before ||
+	    busy_sum < b.pgpu_before - a.pgpu_after) {
+		TH_LOG("round %d: pGPU busy %llu..%llu ns, its vGPUs %llu ns",
+		       round,
+		       (unsigned long long)(b.pgpu_before - a.pgpu_after),
+		       (unsigned long long)(b.pgpu_after - a.pgpu_before),
 		       (unsigned long long)busy_sum);
 		ok = false;
 	}
@@ -465,11 +488,11 @@ static bool shares_round(struct __test_metadata *_metadata,
  * a load failed).
  */
 static int check_shares(struct __test_metadata *_metadata,
-			struct sched_env *e, const double *want, char *why,
-			size_t len)
+			struct sched_env *e, const double *want, bool by_turns,
+			char *why, size_t len)
 {
 	for (int round = 0; round < ROUNDS; round++) {
-		if (shares_round(_metadata, e, want, round, why, len))
+		if (shares_round(_metadata, e, want, by_turns, round, why, len))
 			return finish(e, e->n, why, len);
 		if (why[0])
 			return -1;
@@ -498,7 +521,9 @@ TEST_S_TIMEOUT(shares, measured, 150)
 		       variant->types[i],
 		       variant->weight[i] ? variant->weight[i] : 100,
 		       variant->cap[i]);
-	ASSERT_EQ(0, check_shares(_metadata, e, want, why, sizeof(why)))
+	ASSERT_EQ(0, check_shares(_metadata, e, want,
+				  !strcmp(variant->policy, "best_effort"), why,
+				  sizeof(why)))
 		TH_LOG("%s", why[0] ? why : "shares out of tolerance in every round");
 }
 
@@ -543,7 +568,8 @@ TEST_S(sched, lone_best_effort)
 	ASSERT_EQ(0, env_add(e, "eighth", 0, 0));
 	ASSERT_EQ(0, env_open(e, 0, UNIT_BYTES, DEPTH, why, sizeof(why)))
 		TH_LOG("%s", why);
-	ASSERT_EQ(0, check_shares(_metadata, e, &want, why, sizeof(why)))
+	ASSERT_EQ(0, check_shares(_metadata, e, &want, false, why,
+				  sizeof(why)))
 		TH_LOG("%s", why[0] ? why : "share out of tolerance in every round");
 }
 
@@ -560,7 +586,8 @@ TEST_S(sched, lone_fixed_share)
 	want = fmin(0.125, 1.0 / (double)e->pg.engines);
 	ASSERT_EQ(0, env_open(e, 0, UNIT_BYTES, DEPTH, why, sizeof(why)))
 		TH_LOG("%s", why);
-	ASSERT_EQ(0, check_shares(_metadata, e, &want, why, sizeof(why)))
+	ASSERT_EQ(0, check_shares(_metadata, e, &want, false, why,
+				  sizeof(why)))
 		TH_LOG("%s", why[0] ? why : "share out of tolerance in every round");
 }
 
@@ -681,7 +708,9 @@ static int gpu_works(struct gpu *g, uint32_t value)
 }
 
 /*
- * The watchdog (200 ms here) stops a queue whose WAIT never holds with
+ * The watchdog (500 ms here: the host running this VM under TCG may stall
+ * its CPUs for hundreds of milliseconds, which a shorter timeout takes for
+ * hangs of whoever waits meanwhile) stops a queue whose WAIT never holds with
  * MVGPU_ERR_HANG, reported to that vGPU alone (queue registers, error
  * block, ERROR interrupt, its reset counter); long work that progresses
  * and a WAIT released in time are left alone; the queue runs again after
@@ -701,7 +730,7 @@ TEST_S_TIMEOUT(sched, watchdog, 150)
 	for (int i = 0; i < 3; i++) {
 		ASSERT_EQ(0, env_add(e, "sixteenth", 0, 0));
 	}
-	ASSERT_EQ(0, pgpu_set(e, "sched_watchdog_ms", "200"));
+	ASSERT_EQ(0, pgpu_set(e, "sched_watchdog_ms", "500"));
 	ASSERT_EQ(0, gpu_open(g, e->uuid[0], 0x10000)) TH_LOG("%s", g->why);
 	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, self->efd);
@@ -723,7 +752,7 @@ TEST_S_TIMEOUT(sched, watchdog, 150)
 	ASSERT_EQ(0, gpu_flush(g, 0, &seq));
 	ASSERT_EQ(0, gpu_wait(g, 0, seq, SYNC_MS)) TH_LOG("%s", g->why);
 	dt = mvgpu_now_ns() - t0;
-	TH_LOG("256 MiB of FILLs in %.0f ms with a 200 ms watchdog",
+	TH_LOG("256 MiB of FILLs in %.0f ms with a 500 ms watchdog",
 	       dt / 1e6);
 
 	/* A WAIT released before the watchdog expires is no hang either. */
@@ -748,7 +777,7 @@ TEST_S_TIMEOUT(sched, watchdog, 150)
 		TH_LOG("%s", g->why);
 	dt = mvgpu_now_ns() - t0;
 	TH_LOG("hang reported after %.0f ms", dt / 1e6);
-	EXPECT_LE(150000000ull, dt) TH_LOG("watchdog fired early");
+	EXPECT_LE(400000000ull, dt) TH_LOG("watchdog fired early");
 	EXPECT_GE(10000000000ull, dt);
 	ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt))
 		TH_LOG("no ERROR interrupt");

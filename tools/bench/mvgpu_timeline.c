@@ -273,7 +273,7 @@ static void svg(const char *title, double first, double last)
 		double x0 = left + (b->start - first) / span * width;
 		double w = (b->end - b->start) / span * width;
 
-		printf("<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"><title>%s: %.3f ms</title></rect>\n",
+		printf("<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"0.5\"><title>%s: %.3f ms</title></rect>\n",
 		       x0, top + b->row * (row_h + gap), w < 0.5 ? 0.5 : w,
 		       row_h, color_of(rows[b->row].pgpu, b->ctx),
 		       xml(ctx_find(rows[b->row].pgpu, b->ctx, false) ?

@@ -48,11 +48,11 @@ status_table() {
 demo_guest_filter() {
 	awk '
 		/^== SCREENDUMP / { dump = 1 }
-		dump { print; if ($0 ~ /^== END SCREENDUMP/) dump = 0; next }
+		dump { print; fflush(); if ($0 ~ /^== END SCREENDUMP/) dump = 0; next }
 		/^# L2: (== |MVGPU|mvgpu-l2)/ { next }
-		/^# L2: / { sub(/^# L2: /, "  guest| "); print; next }
-		/^(not )?ok / { print "  check| " $0; next }
-		/^# screen: / { sub(/^# screen: /, "  host | "); print; next }
+		/^# L2: / { sub(/^# L2: /, "  guest| "); print; fflush(); next }
+		/^(not )?ok / { print "  check| " $0; fflush(); next }
+		/^# screen: / { sub(/^# screen: /, "  host | "); print; fflush(); next }
 	'
 }
 

@@ -10,6 +10,9 @@
  *
  *   mvgpu-gbench [--device NODE] [--reps N] [--mib N] [--packets N]
  *                [--sgemm-dim N] [--latency-iters N]
+ *
+ * Defaults: 5 reps, jobs of 32 COPY/FILL packets of 1 MiB, SGEMM 128^3,
+ * 200 latency samples.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -216,7 +219,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bench b = { .o = { NULL, 5, 4, 16, 128, 200 } };
+	/* System objects are limited to 4 MiB by the driver: 2 x 1 MiB. */
+	struct bench b = { .o = { NULL, 5, 1, 32, 128, 200 } };
 	double copy[2], fill[2], gemm[2], nop[2], cp64[2];
 	uint32_t p[MVGPU_CMD_MAX_DWORDS];
 	uint64_t bo_bytes;
@@ -262,8 +266,12 @@ int main(int argc, char **argv)
 					  MVGPU_GEM_DOMAIN_VRAM, &b.bo[i]);
 		if (!ret)
 			ret = mvgpu_bo_map(&b.bo[i]);
-		if (ret)
-			die("buffer object", ret);
+		if (ret) {
+			fprintf(stderr, "mvgpu-gbench: %llu-byte %s buffer object: %s\n",
+				(unsigned long long)bo_bytes, domain_names[i],
+				strerror(-ret));
+			return 1;
+		}
 	}
 	printf("mvgpu-gbench on %s (%s): %llu MiB VRAM, %llu queues, %llu engines\n",
 	       b.drm.path, b.drm.bus, (unsigned long long)(b.drm.vram_size >> 20),

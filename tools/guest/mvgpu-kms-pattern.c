@@ -125,38 +125,52 @@ static void draw_cpu(struct kms *k)
 	}
 }
 
-/* The pattern into a system-memory BO, BLITted into the dumb buffer. */
+/*
+ * The pattern into a system-memory BO, BLITted into the dumb buffer; in
+ * bands of rows if the driver refuses a system object that large.
+ */
 static void draw_gpu(struct kms *k)
 {
-	uint32_t w = k->mode.hdisplay, h = k->mode.vdisplay;
+	uint32_t w = k->mode.hdisplay, h = k->mode.vdisplay, rows = h;
 	uint32_t p[MVGPU_CMD_MAX_DWORDS];
 	struct mvgpu_bo src;
 	struct mvgpu_job job;
 	int ret;
 
-	ret = mvgpu_bo_create(&k->drm, (uint64_t)w * h * 4,
-			      MVGPU_GEM_DOMAIN_SYSTEM, &src);
+	for (;;) {
+		ret = mvgpu_bo_create(&k->drm, (uint64_t)w * rows * 4,
+				      MVGPU_GEM_DOMAIN_SYSTEM, &src);
+		if ((ret != -E2BIG && ret != -ENOMEM) || rows == 1)
+			break;
+		rows = (rows + 1) / 2;
+	}
 	if (!ret)
 		ret = mvgpu_bo_map(&src);
 	if (ret)
 		die("system-memory buffer object", -ret);
-	for (uint32_t y = 0; y < h; y++)
-		for (uint32_t x = 0; x < w; x++)
-			((uint32_t *)src.cpu)[(size_t)y * w + x] =
-				mvgpu_pattern_pixel(x, y, w, h);
-	mvgpu_job_init(&job, 0);
-	mvgpu_job_emit(&job, p, mvgpu_cmd_blit(p, k->dumb.gpu_va, k->pitch,
-					       src.gpu_va, w * 4, w, h,
-					       MVGPU_FMT_XRGB8888,
-					       MVGPU_FMT_XRGB8888,
-					       MVGPU_BLIT_COPY));
-	mvgpu_job_use(&job, &src);
-	mvgpu_job_use(&job, &k->dumb);
-	ret = mvgpu_job_run(&k->drm, &job, SYNC_NS);
-	mvgpu_job_fini(&job);
+	for (uint32_t y0 = 0; y0 < h; y0 += rows) {
+		uint32_t n = h - y0 < rows ? h - y0 : rows;
+
+		for (uint32_t y = 0; y < n; y++)
+			for (uint32_t x = 0; x < w; x++)
+				((uint32_t *)src.cpu)[(size_t)y * w + x] =
+					mvgpu_pattern_pixel(x, y0 + y, w, h);
+		mvgpu_job_init(&job, 0);
+		mvgpu_job_emit(&job, p, mvgpu_cmd_blit(p, k->dumb.gpu_va +
+						       (uint64_t)y0 * k->pitch,
+						       k->pitch, src.gpu_va,
+						       w * 4, w, n,
+						       MVGPU_FMT_XRGB8888,
+						       MVGPU_FMT_XRGB8888,
+						       MVGPU_BLIT_COPY));
+		mvgpu_job_use(&job, &src);
+		mvgpu_job_use(&job, &k->dumb);
+		ret = mvgpu_job_run(&k->drm, &job, SYNC_NS);
+		mvgpu_job_fini(&job);
+		if (ret)
+			die("BLIT into the scanout buffer", -ret);
+	}
 	mvgpu_bo_destroy(&src);
-	if (ret)
-		die("BLIT into the scanout buffer", -ret);
 }
 
 /* What is in the buffer now is the pattern (XRGB: X may be anything). */

@@ -1333,15 +1333,15 @@ int main(int argc, char **argv)
 	};
 	struct smi_setting sets[SMI_MAX_SETTINGS];
 	bool json = false, watch = false, clear;
-	int opt, index, num_sets = 0;
+	int opt, option_index, num_sets = 0;
 	double interval = 2.0;
 	long count = 0, frame;
 
 	/* "+": no permutation, as two-word options take the next word. */
-	while ((opt = getopt_long(argc, argv, "+jw::c:h", options, &index)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jw::c:h", options, &option_index)) != -1) {
 		switch (opt) {
 		case 's':
-			if (smi_parse_setting(options[index].name, argc, argv,
+			if (smi_parse_setting(options[option_index].name, argc, argv,
 					      &sets[num_sets], num_sets))
 				return 2;
 			num_sets++;

@@ -29,8 +29,8 @@
 #define CVT_RB_VFRONT		3
 #define CVT_RB_VBACK_MIN	6
 #define CVT_RB_VBLANK_MIN_US	460
-/* Pixel clock step of CVT: 250 kHz. */
-#define CVT_CLOCK_STEP_KHZ	250
+/* Pixel clock unit of a detailed timing: 10 kHz. */
+#define EDID_CLOCK_STEP_KHZ	10
 /* A detailed timing carries the clock in 10 kHz units, 16 bits. */
 #define EDID_MAX_CLOCK_KHZ	655350
 
@@ -89,9 +89,10 @@ int mvgpu_edid_timing(u32 width, u32 height, struct mvgpu_edid_timing *t)
 		return -EINVAL;
 	t->vblank = vblank;
 
-	clock = (u64)(width + t->hblank) * (height + t->vblank) *
-		EDID_REFRESH_HZ / 1000;
-	clock -= clock % CVT_CLOCK_STEP_KHZ;
+	/* Nearest 10 kHz, so that small modes stay at 60 Hz too. */
+	clock = ((u64)(width + t->hblank) * (height + t->vblank) *
+		 EDID_REFRESH_HZ + EDID_CLOCK_STEP_KHZ * 1000 / 2) / 1000;
+	clock -= clock % EDID_CLOCK_STEP_KHZ;
 	if (!clock || clock > EDID_MAX_CLOCK_KHZ)
 		return -EINVAL;
 	t->clock_khz = clock;

@@ -101,6 +101,10 @@ struct mvgpu_fence {
  * @fence_slot: where the queue's FENCE packets write their value (part
  *	of &mvgpu_device.status page)
  * @fence_slot_va: GPU VA of @fence_slot
+ * @watch_seqno: oldest pending seqno at the last periodic check, 0 if
+ *	idle (only the periodic check, a single work item, uses @watch_*)
+ * @watch_head: the queue's HEAD register at that check
+ * @watch_since: jiffies since which neither changed
  */
 struct mvgpu_queue {
 	struct mvgpu_device *mdev;
@@ -118,6 +122,9 @@ struct mvgpu_queue {
 	wait_queue_head_t space_wait;
 	__le64 *fence_slot;
 	u64 fence_slot_va;
+	u64 watch_seqno;
+	u32 watch_head;
+	unsigned long watch_since;
 };
 
 /**
@@ -147,8 +154,9 @@ struct mvgpu_queue {
  *	@recovery_lock)
  * @recovery_lock: serialises recoveries and device (re)initialisation
  * @recovery_work: recovers queues stopped on error (ERROR interrupt)
- * @hangcheck_work: periodic while work is pending: notices a vGPU reset
- *	and retires fences whose interrupt went missing
+ * @hangcheck_work: periodic while work is pending: notices a vGPU reset,
+ *	retires fences whose interrupt went missing and resets a queue that
+ *	made no progress for the hang_timeout_ms module parameter
  * @hotplug_work: re-probes the connector after a DISPLAY interrupt
  * @pipe: the display pipe: one CRTC, its primary plane and an encoder
  * @connector: the virtual connector
@@ -210,6 +218,10 @@ static inline void mvgpu_write(struct mvgpu_device *mdev, u32 reg, u32 val)
 {
 	iowrite32(val, mdev->mmio + reg);
 }
+
+/* mvgpu_drm_debugfs.c */
+struct drm_minor;
+void mvgpu_debugfs_init(struct drm_minor *minor);
 
 /* mvgpu_drm_gem.c */
 struct drm_file;

@@ -10,7 +10,8 @@
  * completed by interrupt, and recovery after a queue error or a vGPU reset.
  * The files: mvgpu_drm_drv.c (this one), mvgpu_drm_gem.c (buffer objects),
  * mvgpu_drm_kms.c (mode setting), mvgpu_drm_submit.c (rings, fences,
- * interrupts, recovery), mvgpu_drm_validate.c (pure submit checks).
+ * interrupts, recovery), mvgpu_drm_validate.c (pure submit checks),
+ * mvgpu_drm_debugfs.c (status, reset and fault injection).
  * Documentation/guest-driver.rst describes the ioctls.
  */
 
@@ -94,6 +95,7 @@ static const struct drm_driver mvgpu_drm_driver = {
 	.ioctls = mvgpu_ioctls,
 	.num_ioctls = ARRAY_SIZE(mvgpu_ioctls),
 	.fops = &mvgpu_fops,
+	.debugfs_init = mvgpu_debugfs_init,
 	.dumb_create = mvgpu_gem_dumb_create,
 	.dumb_map_offset = drm_gem_dumb_map_offset,
 	MVGPU_DRM_DRIVER_PRIME

@@ -21,7 +21,9 @@
  * order, every fence of those queues whose number the slot has reached;
  * their ring space becomes free. A periodic check while work is pending
  * does the same for all queues, so a lost interrupt delays a fence but
- * never loses it.
+ * never loses it; it also resets a queue whose oldest submit and HEAD did
+ * not move for hang_timeout_ms (module parameter, default 30 s, 0 off), a
+ * safety net behind the host's watchdog.
  *
  * DOC: Recovery
  *
@@ -41,6 +43,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -59,6 +62,11 @@
 
 #define MVGPU_FENCE_DWORDS	(sizeof(struct mvgpu_cmd_fence) / 4)
 #define MVGPU_HANGCHECK_PERIOD	msecs_to_jiffies(1000)
+
+static unsigned int hang_timeout_ms = 30000;
+module_param(hang_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(hang_timeout_ms,
+		 "reset a queue whose work makes no progress for this long (ms, 0: never; default 30000)");
 
 static const char *mvgpu_fence_get_driver_name(struct dma_fence *fence)
 {
@@ -121,17 +129,6 @@ static void mvgpu_queue_retire(struct mvgpu_queue *queue, int error)
 	wake_up_all(&queue->space_wait);
 }
 
-static bool mvgpu_queue_busy(struct mvgpu_queue *queue)
-{
-	unsigned long flags;
-	bool busy;
-
-	spin_lock_irqsave(&queue->fence_lock, flags);
-	busy = !list_empty(&queue->pending);
-	spin_unlock_irqrestore(&queue->fence_lock, flags);
-	return busy;
-}
-
 /* Program the queue's ring and enable it; the queue must be reset. */
 static int mvgpu_queue_hw_init(struct mvgpu_queue *queue)
 {
@@ -179,17 +176,12 @@ static void mvgpu_queue_recover(struct mvgpu_queue *queue)
 	mutex_unlock(&queue->submit_lock);
 }
 
-/**
- * mvgpu_device_recover() - recover stopped queues, or the whole device
- * @mdev: the device
- * @device_reset: the vGPU was reset: recover every queue and restore the
- *	interrupt mask and the display plane; otherwise recover the queues
- *	whose STATUS shows an error (and everything if RESET_COUNT changed)
- *
- * Process context; takes &mvgpu_device.recovery_lock and each recovered
- * queue's submit_lock. See "Recovery".
+/*
+ * Recover the queues whose STATUS shows an error or that are in @hung
+ * (bit q: queue q), or every queue after a vGPU reset.
  */
-void mvgpu_device_recover(struct mvgpu_device *mdev, bool device_reset)
+static void mvgpu_recover(struct mvgpu_device *mdev, bool device_reset,
+			  unsigned long hung)
 {
 	u32 reason, count, i;
 	bool recovered = false;
@@ -221,7 +213,8 @@ void mvgpu_device_recover(struct mvgpu_device *mdev, bool device_reset)
 		u32 status = mvgpu_read(mdev, MVGPU_REG_QUEUE(i) +
 					MVGPU_Q_STATUS);
 
-		if (!device_reset && !(status & MVGPU_Q_STATUS_ERROR))
+		if (!device_reset && !(status & MVGPU_Q_STATUS_ERROR) &&
+		    !test_bit(i, &hung))
 			continue;
 		mvgpu_queue_recover(queue);
 		recovered = true;
@@ -229,6 +222,21 @@ void mvgpu_device_recover(struct mvgpu_device *mdev, bool device_reset)
 	if (recovered)
 		atomic_inc(&mdev->resets);
 	mutex_unlock(&mdev->recovery_lock);
+}
+
+/**
+ * mvgpu_device_recover() - recover stopped queues, or the whole device
+ * @mdev: the device
+ * @device_reset: the vGPU was reset: recover every queue and restore the
+ *	interrupt mask and the display plane; otherwise recover the queues
+ *	whose STATUS shows an error (and everything if RESET_COUNT changed)
+ *
+ * Process context; takes &mvgpu_device.recovery_lock and each recovered
+ * queue's submit_lock. See "Recovery".
+ */
+void mvgpu_device_recover(struct mvgpu_device *mdev, bool device_reset)
+{
+	mvgpu_recover(mdev, device_reset, 0);
 }
 
 static void mvgpu_recovery_work(struct work_struct *work)
@@ -239,22 +247,77 @@ static void mvgpu_recovery_work(struct work_struct *work)
 	mvgpu_device_recover(mdev, false);
 }
 
+/* Oldest pending seqno of the queue, 0 when idle. */
+static u64 mvgpu_queue_oldest(struct mvgpu_queue *queue)
+{
+	struct mvgpu_fence *fence;
+	unsigned long flags;
+	u64 seqno = 0;
+
+	spin_lock_irqsave(&queue->fence_lock, flags);
+	fence = list_first_entry_or_null(&queue->pending, struct mvgpu_fence,
+					 link);
+	if (fence)
+		seqno = fence->base.seqno;
+	spin_unlock_irqrestore(&queue->fence_lock, flags);
+	return seqno;
+}
+
+/*
+ * Whether a busy queue made no progress (same oldest submit, same HEAD)
+ * for hang_timeout_ms. Called by the periodic check only.
+ */
+static bool mvgpu_queue_hung(struct mvgpu_queue *queue, u64 oldest)
+{
+	u32 head = mvgpu_read(queue->mdev, MVGPU_REG_QUEUE(queue->index) +
+			      MVGPU_Q_HEAD);
+	unsigned int timeout = READ_ONCE(hang_timeout_ms);
+
+	if (oldest != queue->watch_seqno || head != queue->watch_head) {
+		queue->watch_seqno = oldest;
+		queue->watch_head = head;
+		queue->watch_since = jiffies;
+		return false;
+	}
+	if (!timeout ||
+	    time_before(jiffies, queue->watch_since + msecs_to_jiffies(timeout)))
+		return false;
+	drm_warn(&queue->mdev->drm,
+		 "queue %u: no progress for %u ms, resetting it\n",
+		 queue->index, timeout);
+	queue->watch_seqno = 0;
+	return true;
+}
+
 static void mvgpu_hangcheck_work(struct work_struct *work)
 {
 	struct mvgpu_device *mdev = container_of(to_delayed_work(work),
 						 struct mvgpu_device,
 						 hangcheck_work);
+	unsigned long hung = 0;
 	bool busy = false;
+	u64 oldest;
 	u32 i;
 
 	for (i = 0; i < mdev->num_queues; i++) {
-		mvgpu_queue_retire(&mdev->queues[i], 0);
-		busy |= mvgpu_queue_busy(&mdev->queues[i]);
+		struct mvgpu_queue *queue = &mdev->queues[i];
+
+		mvgpu_queue_retire(queue, 0);
+		oldest = mvgpu_queue_oldest(queue);
+		if (!oldest) {
+			queue->watch_seqno = 0;
+			continue;
+		}
+		busy = true;
+		if (mvgpu_queue_hung(queue, oldest))
+			__set_bit(i, &hung);
 	}
 	if (!busy)
 		return;
 	if (mvgpu_read(mdev, MVGPU_REG_RESET_COUNT) != READ_ONCE(mdev->reset_count))
-		mvgpu_device_recover(mdev, true);
+		mvgpu_recover(mdev, true, 0);
+	else if (hung)
+		mvgpu_recover(mdev, false, hung);
 	schedule_delayed_work(&mdev->hangcheck_work, MVGPU_HANGCHECK_PERIOD);
 }
 

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mvgpu guest DRM driver: debugfs.
+ *
+ * DOC: debugfs
+ *
+ * In the DRM minor's debugfs directory (``/sys/kernel/debug/dri/<minor>/``):
+ *
+ * - ``mvgpu_status`` (read): per queue the last sequence number issued, the
+ *   last completed, the pending submits and the ring positions; the
+ *   recoveries and the device's reset count.
+ * - ``mvgpu_reset`` (write anything): reset the vGPU through its RESET
+ *   register and recover, as after a reset the host did.
+ * - ``mvgpu_queue_error`` (write a queue index): ring that queue's doorbell
+ *   with a misaligned tail, so the device stops it with BAD_DOORBELL and
+ *   raises the ERROR interrupt: fault injection for the recovery path.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_file.h>
+
+#include "mvgpu_drm.h"
+
+static int mvgpu_debugfs_status_show(struct seq_file *m, void *unused)
+{
+	struct mvgpu_device *mdev = m->private;
+	u32 i;
+
+	seq_printf(m, "resets %d reset_count %u\n", atomic_read(&mdev->resets),
+		   mvgpu_read(mdev, MVGPU_REG_RESET_COUNT));
+	seq_puts(m, "queue issued completed pending tail retired_head\n");
+	for (i = 0; i < mdev->num_queues; i++) {
+		struct mvgpu_queue *queue = &mdev->queues[i];
+		struct mvgpu_fence *fence;
+		unsigned int pending = 0;
+		u32 head;
+
+		spin_lock_irq(&queue->fence_lock);
+		list_for_each_entry(fence, &queue->pending, link)
+			pending++;
+		head = queue->retired_head;
+		spin_unlock_irq(&queue->fence_lock);
+		seq_printf(m, "%5u %6llu %9llu %7u %6u %12u\n", i,
+			   READ_ONCE(queue->last_seqno),
+			   le64_to_cpu(READ_ONCE(*queue->fence_slot)), pending,
+			   READ_ONCE(queue->tail), head);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mvgpu_debugfs_status);
+
+static ssize_t mvgpu_debugfs_reset_write(struct file *file,
+					 const char __user *buf, size_t len,
+					 loff_t *pos)
+{
+	struct mvgpu_device *mdev = file->private_data;
+
+	mvgpu_write(mdev, MVGPU_REG_RESET, MVGPU_RESET_KEY);
+	mvgpu_device_recover(mdev, true);
+	return len;
+}
+
+static const struct file_operations mvgpu_debugfs_reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = mvgpu_debugfs_reset_write,
+	.llseek = noop_llseek,
+};
+
+static ssize_t mvgpu_debugfs_queue_error_write(struct file *file,
+					       const char __user *buf,
+					       size_t len, loff_t *pos)
+{
+	struct mvgpu_device *mdev = file->private_data;
+	struct mvgpu_queue *queue;
+	unsigned int index;
+	int ret;
+
+	ret = kstrtouint_from_user(buf, len, 0, &index);
+	if (ret)
+		return ret;
+	if (index >= mdev->num_queues)
+		return -EINVAL;
+	queue = &mdev->queues[index];
+	mutex_lock(&queue->submit_lock);
+	/* A tail that is not dword aligned stops the queue (BAD_DOORBELL). */
+	mvgpu_write(mdev, MVGPU_REG_QUEUE(index) + MVGPU_Q_TAIL,
+		    queue->tail + 2);
+	mutex_unlock(&queue->submit_lock);
+	return len;
+}
+
+static const struct file_operations mvgpu_debugfs_queue_error_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = mvgpu_debugfs_queue_error_write,
+	.llseek = noop_llseek,
+};
+
+/**
+ * mvgpu_debugfs_init() - &drm_driver.debugfs_init: the driver's files
+ * @minor: the DRM minor whose directory gets them
+ */
+void mvgpu_debugfs_init(struct drm_minor *minor)
+{
+	struct mvgpu_device *mdev = to_mvgpu_device(minor->dev);
+
+	debugfs_create_file("mvgpu_status", 0444, minor->debugfs_root, mdev,
+			    &mvgpu_debugfs_status_fops);
+	debugfs_create_file("mvgpu_reset", 0200, minor->debugfs_root, mdev,
+			    &mvgpu_debugfs_reset_fops);
+	debugfs_create_file("mvgpu_queue_error", 0200, minor->debugfs_root,
+			    mdev, &mvgpu_debugfs_queue_error_fops);
+}

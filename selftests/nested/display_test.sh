@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Nested display test, run inside the L1 VM of the test bed: an L2 guest
+# without a driver (tools/l2/mvgpu-display) reads the EDID, draws the test
+# pattern into VRAM at the EDID's preferred size and programs the display
+# block; the L1 QEMU runs the vGPU with display=on (region planes) and
+# ramfb=on (vfio-pci-nohotplug) and no display (-display none), and a
+# screendump through its QMP socket must show the pattern pixel for pixel.
+# One L2 boot checks it all. Before it, a QEMU that is not booted checks
+# the dma-buf opt-in: with display_dmabuf=1 QEMU insists on OpenGL.
+#
+# QEMU (up to at least 9.x) reads the EDID region only for dma-buf
+# displays, so xres=/yres= cannot be used with region planes: QEMU refuses
+# them ("need edid support"), which is checked too. TAP output.
+set -u
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+bindir=$repo/build/l2
+type=quarter
+# The default monitor of a vGPU: 1024x768.
+width=1024
+height=768
+hold=40
+num=0
+failed=0
+
+tap() { # tap OK|FAIL description
+	num=$((num + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $num $2"
+	else
+		echo "not ok $num $2"
+		failed=$((failed + 1))
+	fi
+}
+
+expect() { # expect key=value description
+	if grep -qx "$1" "$out"; then
+		tap OK "$2 ($1)"
+	else
+		tap FAIL "$2: wanted $1, L2 saw: $(grep "^${1%%=*}=" "$out" | head -1)"
+	fi
+}
+
+# wait_for SECONDS COMMAND...: poll COMMAND every second until it succeeds.
+wait_for() {
+	local limit=$1 t=0
+	shift
+	until "$@"; do
+		t=$((t + 1))
+		[ $t -lt "$limit" ] || return 1
+		sleep 1
+	done
+}
+
+echo "TAP version 13"
+echo "1..17"
+
+for tool in mvgpu-display display_check; do
+	if [ ! -x "$bindir/$tool" ]; then
+		echo "# $bindir/$tool missing: run 'make -C selftests/nested' on the host" >&2
+		exit 1
+	fi
+done
+check=$bindir/display_check
+pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
+tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
+uuid=$(cat /proc/sys/kernel/random/uuid)
+work=$(mktemp -d /tmp/nested-display.XXXXXX)
+out=$work/l2.out
+sock=$work/qmp.sock
+
+if echo "$uuid" > "$tdir/create"; then
+	tap OK "create $type vGPU $uuid on $pgpu"
+else
+	tap FAIL "create $type vGPU on $pgpu"
+fi
+
+dev=/sys/bus/mdev/devices/$uuid
+# qemu_fails DEVICE-OPTIONS PATTERN: QEMU refuses to start with PATTERN.
+qemu_fails() {
+	local log=$work/qemu.log
+	timeout 120 qemu-system-x86_64 -accel tcg -m 128 -nodefaults \
+		-no-user-config -display none -net none -S \
+		-device "$1" -qmp "unix:$work/quit.sock,server=on,wait=off" \
+		> "$log" 2>&1 &
+	local pid=$!
+	# A QEMU that starts waits (-S): stop it once its socket is there.
+	wait_for 60 test -S "$work/quit.sock" -o ! -d "/proc/$pid"
+	kill "$pid" 2>/dev/null
+	wait "$pid"
+	rm -f "$work/quit.sock"
+	sed 's/^/# qemu: /' "$log"
+	grep -q "$2" "$log"
+}
+
+echo 1 > "$dev/mvgpu/display_dmabuf"
+if qemu_fails "vfio-pci,sysfsdev=$dev,display=on" "opengl not available"; then
+	tap OK "display_dmabuf=1: QEMU probes dma-bufs and wants OpenGL"
+else
+	tap FAIL "display_dmabuf=1: QEMU did not insist on OpenGL"
+fi
+echo 0 > "$dev/mvgpu/display_dmabuf"
+if qemu_fails "vfio-pci,sysfsdev=$dev,display=on,xres=1280,yres=800" \
+	"need edid support"; then
+	tap OK "QEMU refuses xres/yres with region planes (EDID only for dma-buf displays)"
+else
+	tap FAIL "QEMU accepted xres/yres with region planes"
+fi
+
+start=$(date +%s)
+"$repo/tools/vm/run-l2" --timeout 600 --qmp "$sock" \
+	--file "$bindir/mvgpu-display:/bin/mvgpu-display" \
+	--qemu-arg -device \
+	--qemu-arg "vfio-pci-nohotplug,sysfsdev=$dev,display=on,ramfb=on" \
+	-- "mvgpu-display $hold" > "$out" 2>&1 &
+l2=$!
+
+# Before the guest draws: QEMU shows ramfb (nothing yet) and still dumps.
+if wait_for 60 test -S "$sock" &&
+   "$check" screendump "$sock" "$work/before.ppm"; then
+	tap OK "screendump before the guest drew ($("$check" size "$work/before.ppm"), $(( $(date +%s) - start )) s after start)"
+else
+	tap FAIL "screendump before the guest drew"
+fi
+
+if wait_for 400 grep -q '^display_ready=1$' "$out"; then
+	ready=$(( $(date +%s) - start ))
+	tap OK "L2 drew the pattern and programmed the plane ($ready s after start)"
+	if "$check" screendump "$sock" "$work/after.ppm"; then
+		tap OK "screendump of the guest's plane ($("$check" size "$work/after.ppm"))"
+	else
+		tap FAIL "screendump of the guest's plane"
+	fi
+	if "$check" compare "$work/after.ppm" "$width" "$height"; then
+		tap OK "screendump shows the test pattern pixel for pixel at ${width}x$height"
+	else
+		tap FAIL "screendump differs from the test pattern"
+	fi
+else
+	tap FAIL "L2 never reported display_ready=1"
+	tap FAIL "screendump of the guest's plane (skipped)"
+	tap FAIL "screendump compare (skipped)"
+fi
+
+wait "$l2"
+rc=$?
+echo "# L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
+sed 's/^/# L2: /' "$out"
+if [ $rc -eq 0 ]; then
+	tap OK "L2 guest passed mvgpu-display"
+else
+	tap FAIL "L2 guest run failed with exit $rc"
+fi
+
+expect caps_display=yes "display capability"
+expect connected=yes "monitor connected"
+expect edid_checksum=ok "EDID checksum"
+expect edid_header=ok "EDID header"
+expect "edid_mode=${width}x$height" "EDID preferred mode is the default monitor's"
+expect bad_plane=refused "plane past the end of VRAM refused"
+
+if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&
+   [ ! -e "/sys/bus/mdev/devices/$uuid" ]; then
+	tap OK "vGPU removed after the L2 guest exited"
+else
+	tap FAIL "remove vGPU after the L2 guest exited"
+fi
+rm -rf "$work"
+[ $failed -eq 0 ]
