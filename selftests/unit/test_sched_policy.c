@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <linux/errno.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include "kselftest_harness.h"
@@ -58,11 +59,13 @@ struct sim_ent {
 	u64 period_ns, job_ns, job_at;
 	bool job_waiting;
 	u64 jobs, max_job_wait;
+	u64 stalled;		/* injected stall ns in its runs, in window */
 };
 
 struct engine {
 	struct sim_ent *cur;
 	u64 start, end;
+	u64 sleep_until;	/* idle engine asleep until then (wake_lat) */
 };
 
 struct sim {
@@ -77,6 +80,15 @@ struct sim {
 	u64 retry_at;
 	u64 rng;
 	u64 overrun_max;	/* slices overrun by up to this (latency) */
+	/*
+	 * A loaded host: an idle engine that found nothing to run sleeps
+	 * until the retry time or a wake, and then picks up to wake_lat ns
+	 * late; one run in stall_one_in is stretched by stall_ns (a stalled
+	 * engine thread, charged by wall time).
+	 */
+	u64 wake_lat;
+	u32 stall_one_in;
+	u64 stall_ns;
 	/* counts the simulator keeps itself, checked against the scheduler */
 	u32 with_work, waiting, on_engines;
 	/* arrivals: binary heap on (time, entity) */
@@ -201,6 +213,16 @@ static void sim_give_work(struct sim *m, struct sim_ent *x, u64 work)
 	}
 	x->work = work;
 	mvgpu_sched_wake(&m->s, &x->se, m->now);
+	if (m->wake_lat) {
+		u32 k;
+
+		for (k = 0; k < m->engines; k++) {
+			u64 t = m->now + rnd_range(m, 0, m->wake_lat);
+
+			if (!m->eng[k].cur && m->eng[k].sleep_until > t)
+				m->eng[k].sleep_until = t;
+		}
+	}
 }
 
 static void sim_arrive(struct sim *m, struct sim_ent *x)
@@ -278,6 +300,7 @@ static void sim_window(struct sim *m)
 		m->ents[i].max_wait = 0;
 		m->ents[i].max_job_wait = 0;
 		m->ents[i].jobs = 0;
+		m->ents[i].stalled = 0;
 	}
 }
 
@@ -377,14 +400,24 @@ static void sim_dispatch(struct sim *m)
 
 		if (g->cur)
 			continue;
+		if (m->wake_lat && g->sleep_until > m->now) {
+			if (g->sleep_until < m->retry_at)
+				m->retry_at = g->sleep_until;
+			continue;
+		}
 		e = mvgpu_sched_pick(&m->s, m->now, &slice, &retry);
 		if (!e) {
 			if (retry <= m->now)
 				sim_err(m, "t=%llu retry_at %llu not later",
 					(unsigned long long)m->now,
 					(unsigned long long)retry);
+			else if (m->wake_lat)
+				g->sleep_until = retry == U64_MAX ? U64_MAX :
+					retry + rnd_range(m, 0, m->wake_lat);
 			else
 				m->retry_at = retry;
+			if (m->wake_lat && g->sleep_until < m->retry_at)
+				m->retry_at = g->sleep_until;
 			if (m->waiting && !sim_may_throttle(m))
 				sim_err(m, "t=%llu engine %u idle while %u entities wait (%s)",
 					(unsigned long long)m->now, k,
@@ -396,6 +429,18 @@ static void sim_dispatch(struct sim *m)
 		}
 		x = container_of(e, struct sim_ent, se);
 		m->picks++;
+		/* the core kicks idle engines while runnable ones wait */
+		if (m->wake_lat && m->s.num_runnable > m->s.num_running) {
+			u32 j;
+
+			for (j = 0; j < m->engines; j++) {
+				u64 t = m->now + rnd_range(m, 0, m->wake_lat);
+
+				if (!m->eng[j].cur && j != k &&
+				    m->eng[j].sleep_until > t)
+					m->eng[j].sleep_until = t;
+			}
+		}
 		m->slice_sum += slice;
 		if (x->engine >= 0)
 			sim_err(m, "t=%llu entity %d picked while on engine %d",
@@ -426,6 +471,11 @@ static void sim_dispatch(struct sim *m)
 		run = slice;
 		if (m->overrun_max && x->work > slice)
 			run += rnd_range(m, 0, m->overrun_max);
+		if (m->stall_one_in && x->work > run &&
+		    !(rnd(m) % m->stall_one_in)) {
+			run += m->stall_ns;
+			x->stalled += m->stall_ns;
+		}
 		if (x->work < run)
 			run = x->work;
 		g->cur = x;
@@ -863,23 +913,36 @@ TEST(token_bucket_exact)
 	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 12 * MS, &slice, &retry));
 	EXPECT_EQ(200 * US, slice);
 	mvgpu_sched_charge(&s, &a, 200 * US, false, 12 * MS + 200 * US);
-	/* a long sleep fills the bucket to two slices, no more */
+	/*
+	 * A long sleep fills the bucket to 40 ms of credit at 10 % (4 ms,
+	 * more than two slices), no more; slices stay 400 us.
+	 */
 	mvgpu_sched_wake(&s, &a, 1 * SEC);
 	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 1 * SEC, &slice, &retry));
-	EXPECT_EQ(800 * US, (u64)a.tokens);
+	EXPECT_EQ(4 * MS, (u64)a.tokens);
 	EXPECT_EQ(400 * US, slice);
 	mvgpu_sched_charge(&s, &a, 400 * US, true, 1 * SEC + 400 * US);
-	EXPECT_EQ(440 * US, (u64)a.tokens);
+	EXPECT_EQ(3640 * US, (u64)a.tokens);
 	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 1 * SEC + 400 * US, &slice, &retry));
 	EXPECT_EQ(400 * US, slice);
 	/* a run past its slice (preemption latency) is charged in full */
-	mvgpu_sched_charge(&s, &a, 500 * US, true, 1 * SEC + 900 * US);
-	EXPECT_EQ(-10 * (s64)US, a.tokens);
-	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 1 * SEC + 900 * US, &slice, &retry));
-	EXPECT_EQ(1 * SEC + 900 * US + 2100 * US, retry);
+	mvgpu_sched_charge(&s, &a, 3900 * US, true, 1 * SEC + 4300 * US);
+	EXPECT_EQ(130 * (s64)US, a.tokens);
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 1 * SEC + 4300 * US, &slice, &retry));
+	EXPECT_EQ(1 * SEC + 4300 * US + 700 * US, retry);
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 1 * SEC + 5 * MS, &slice, &retry));
+	EXPECT_EQ(200 * US, slice);
+	/*
+	 * A 100 ms stall: 100 ms spent, 10 ms refilled, but the debt stops
+	 * at one bucket (-4 ms): throttled 42 ms, not 864 ms.
+	 */
+	mvgpu_sched_charge(&s, &a, 100 * MS, true, 1 * SEC + 105 * MS);
+	EXPECT_EQ(-4 * (s64)MS, a.tokens);
+	EXPECT_EQ(NULL, mvgpu_sched_pick(&s, 1 * SEC + 105 * MS, &slice, &retry));
+	EXPECT_EQ(1 * SEC + 147 * MS, retry);
 	/* removing the cap makes it runnable at once */
 	ASSERT_EQ(0, mvgpu_sched_set_cap(&s, &a, 0));
-	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 1 * SEC + 900 * US, &slice, &retry));
+	ASSERT_EQ(&a, mvgpu_sched_pick(&s, 1 * SEC + 105 * MS, &slice, &retry));
 	EXPECT_EQ(400 * US, slice);
 }
 
@@ -923,6 +986,159 @@ TEST(fixed_share_exact)
 	EXPECT_NE(NULL, mvgpu_sched_pick(&s, 5 * MS, &slice, &retry));
 	EXPECT_NE(NULL, mvgpu_sched_pick(&s, 5 * MS, &slice, &retry));
 	EXPECT_EQ(2U, s.num_running);
+}
+
+/*
+ * Walk a pairing heap: every child's key not before its parent's, every
+ * back link right, every node in @want_queue. Return the node count, or -1.
+ */
+static int heap_walk(const struct mvgpu_sched_entity *node,
+		     const struct mvgpu_sched_entity *parent, u8 want_queue)
+{
+	const struct mvgpu_sched_entity *prev = parent, *c;
+	int n = 0;
+
+	for (c = node; c; prev = c, c = c->heap_next) {
+		int sub;
+
+		if (c->heap_prev != prev || c->queue != want_queue ||
+		    !c->runnable || c->running)
+			return -1;
+		if (parent && (s64)(c->key - parent->key) < 0)
+			return -1;
+		sub = heap_walk(c->heap_child, c, want_queue);
+		if (sub < 0)
+			return -1;
+		n += 1 + sub;
+	}
+	return n;
+}
+
+/* The scheduler's structure agrees with its entities' flags. */
+static bool sched_consistent(const struct mvgpu_sched *s, char *why, size_t len)
+{
+	const struct mvgpu_sched_entity *e;
+	u32 ents = 0, runnable = 0, running = 0, ready = 0, thr = 0;
+	int n;
+
+	if (s->ready.root && (s->ready.root->heap_prev || s->ready.root->heap_next))
+		return snprintf(why, len, "ready root has links"), false;
+	if (s->throttled.root &&
+	    (s->throttled.root->heap_prev || s->throttled.root->heap_next))
+		return snprintf(why, len, "throttled root has links"), false;
+	n = heap_walk(s->ready.root, NULL, MVGPU_SCHED_Q_READY);
+	if (n < 0 || (u32)n != s->ready.count)
+		return snprintf(why, len, "ready heap broken (%d, count %u)", n,
+				s->ready.count), false;
+	n = heap_walk(s->throttled.root, NULL, MVGPU_SCHED_Q_THROTTLED);
+	if (n < 0 || (u32)n != s->throttled.count)
+		return snprintf(why, len, "throttled heap broken (%d, count %u)",
+				n, s->throttled.count), false;
+	list_for_each_entry(e, &s->entities, link) {
+		ents++;
+		runnable += e->runnable;
+		running += e->running;
+		ready += e->queue == MVGPU_SCHED_Q_READY;
+		thr += e->queue == MVGPU_SCHED_Q_THROTTLED;
+		if (e->runnable && !e->running && e->queue == MVGPU_SCHED_Q_NONE)
+			return snprintf(why, len, "runnable entity in no queue"), false;
+		if ((!e->runnable || e->running) && e->queue != MVGPU_SCHED_Q_NONE)
+			return snprintf(why, len, "queued entity not waiting"), false;
+		if (e->queue == MVGPU_SCHED_Q_PARKED &&
+		    (s->policy != MVGPU_SCHED_FIXED_SHARE || e->share_ppm))
+			return snprintf(why, len, "parked without a zero share"), false;
+	}
+	if (ents != s->num_entities || runnable != s->num_runnable ||
+	    running != s->num_running || ready != s->ready.count ||
+	    thr != s->throttled.count)
+		return snprintf(why, len, "counts: %u/%u entities, %u/%u runnable, %u/%u running, %u/%u ready, %u/%u throttled",
+				ents, s->num_entities, runnable, s->num_runnable,
+				running, s->num_running, ready, s->ready.count,
+				thr, s->throttled.count), false;
+	return true;
+}
+
+/*
+ * Random sequences of every call, including ones a careful caller would
+ * not make (charging an entity that is not running, waking a removed one):
+ * the structure stays consistent after each, and picks obey the rules.
+ */
+TEST(random_operations)
+{
+	enum { NE = 64, STEPS = 200000 };
+	struct mvgpu_sched s;
+	struct mvgpu_sched_entity *e[NE] = { NULL };
+	struct sim rng = { .rng = 0x2545f4914f6cdd1dULL };
+	u64 t = 0, slice = 0, retry = 0;
+	char why[160] = "";
+	int step, bad = -1;
+
+	mvgpu_sched_init(&s, 3);
+	for (step = 0; step < STEPS && bad < 0; step++) {
+		int i = rnd(&rng) % NE, op = rnd(&rng) % 100;
+		struct mvgpu_sched_entity *p;
+
+		t += rnd(&rng) % (500 * US);
+		if (!e[i]) {
+			e[i] = malloc(sizeof(*e[i]));
+			mvgpu_sched_add(&s, e[i], (u32)(rnd(&rng) % (ONE / 4)), t);
+		} else if (op < 25) {
+			mvgpu_sched_wake(&s, e[i], t);
+		} else if (op < 32) {
+			mvgpu_sched_idle(&s, e[i], t);
+		} else if (op < 60) {
+			p = mvgpu_sched_pick(&s, t, &slice, &retry);
+			if (p && (!p->running || !p->runnable || slice < 1 ||
+				  slice > s.slice_ns)) {
+				snprintf(why, sizeof(why), "bad pick");
+				bad = step;
+			}
+			if (!p && retry <= t) {
+				snprintf(why, sizeof(why), "retry_at not later");
+				bad = step;
+			}
+		} else if (op < 85) {
+			/* charge some running entity, or this one anyway */
+			int k, j = i;
+
+			for (k = 0; k < NE; k++)
+				if (e[(i + k) % NE] && e[(i + k) % NE]->running) {
+					j = (i + k) % NE;
+					break;
+				}
+			if (e[j])
+				mvgpu_sched_charge(&s, e[j], rnd(&rng) % 5 == 0 ?
+						   rnd(&rng) : rnd(&rng) % (4 * MS),
+						   rnd(&rng) % 4 != 0, t);
+		} else if (op < 88) {
+			mvgpu_sched_remove(&s, e[i]);
+			/* a late charge or wake of the removed entity is ignored */
+			mvgpu_sched_charge(&s, e[i], 1, true, t);
+			mvgpu_sched_wake(&s, e[i], t);
+			free(e[i]);
+			e[i] = NULL;
+		} else if (op < 91) {
+			mvgpu_sched_set_weight(&s, e[i], (u32)(rnd(&rng) % 12000));
+		} else if (op < 95) {
+			mvgpu_sched_set_cap(&s, e[i], (u32)(rnd(&rng) % 120));
+		} else if (op < 97) {
+			mvgpu_sched_set_slice(&s, rnd(&rng) % (120 * MS));
+		} else {
+			mvgpu_sched_set_policy(&s, rnd(&rng) % 5, t);
+		}
+		if (bad < 0 && !sched_consistent(&s, why, sizeof(why)))
+			bad = step;
+	}
+	EXPECT_EQ(-1, bad) TH_LOG("step %d: %s", bad, why);
+	for (step = 0; step < NE; step++) {
+		if (!e[step])
+			continue;
+		mvgpu_sched_remove(&s, e[step]);
+		free(e[step]);
+	}
+	EXPECT_EQ(0U, s.num_entities);
+	EXPECT_EQ(0U, s.num_runnable);
+	EXPECT_EQ(0U, s.num_running);
 }
 
 /* ---- simulated runs ---- */
@@ -1089,14 +1305,17 @@ TEST(weighted_cap_alone_and_after_sleep)
 		       engines, 100 * s, 100 * sim_utilization(m));
 		EXPECT_LE(sim_busy(m, 0), win * engines / 5 + m->s.slice_ns);
 		EXPECT_GE(s, 0.20 - 0.02);
-		/* it sleeps a long time, then saturates: at most one bucket */
+		/*
+		 * It sleeps a long time, then saturates: at most one bucket,
+		 * 40 ms at its rate (8 ms per engine at 20 %).
+		 */
 		sim_stop(m, 0);
 		sim_run(m, 10 * SEC);
 		sim_saturate(m, 0);
 		sim_saturate(m, 1);
 		sim_window(m);
 		sim_run(m, 100 * MS);
-		bound = 100 * MS * engines / 5 + 2 * m->s.slice_ns;
+		bound = 100 * MS * engines / 5 + 8 * MS * engines;
 		EXPECT_LE(sim_busy(m, 0), bound);
 		EXPECT_EQ(0, m->errors) TH_LOG("%s", m->first_error);
 		sim_free(m);
@@ -1243,6 +1462,148 @@ TEST(fixed_share)
 	}
 }
 
+/*
+ * A loaded host (the test VM on a busy machine): idle engines pick up to
+ * 20 ms after the retry time or a wake, and every slice overruns by up to
+ * 1 ms. Fixed shares (and caps) must still be delivered: each entity
+ * within 2 % of the pGPU and within 3 % of its share, never above the
+ * share plus a bucket and one overrun. With two-slice buckets a late pick
+ * found a full bucket and lost the credit beyond it.
+ */
+static void latency_case(struct __test_metadata *_metadata,
+			 enum mvgpu_sched_policy_id policy, int n,
+			 const u32 *shares, int busy_n, u32 cap_pct)
+{
+	struct sim *m = sim_new(2, n, policy, 2 * MS, shares);
+	u64 win = 8 * SEC;
+	double err = 0, rel = 0, want_util = 0, util = 0;
+	int i;
+
+	m->wake_lat = 20 * MS;
+	m->overrun_max = 1 * MS;
+	if (cap_pct)
+		for (i = 0; i < n; i++)
+			ASSERT_EQ(0, mvgpu_sched_set_cap(&m->s, &m->ents[i].se,
+							 cap_pct));
+	for (i = 0; i < busy_n; i++)
+		sim_saturate(m, i);
+	sim_run(m, 200 * MS);
+	sim_window(m);
+	sim_run(m, win);
+	for (i = 0; i < n; i++) {
+		double want = cap_pct ? cap_pct / 100.0 : (double)shares[i] / ONE;
+		u64 busy = sim_busy(m, i) - m->ents[i].stalled;
+		/* bucket: 40 ms at its rate (one engine at most), >= 2 slices */
+		double rate = want * 2 < 1 ? want * 2 : 1;
+		u64 bucket = (u64)(40 * MS * rate), got_max;
+		double got = (double)busy / (2.0 * win), d;
+
+		if (want > 0.5)
+			want = 0.5;
+		if (i >= busy_n)
+			want = 0;
+		if (bucket < 2 * m->s.slice_ns)
+			bucket = 2 * m->s.slice_ns;
+		want_util += want;
+		util += got;
+		d = got > want ? got - want : want - got;
+		if (d > err)
+			err = d;
+		if (want > 0 && d / want > rel)
+			rel = d / want;
+		EXPECT_LE(d, 0.02) TH_LOG("%s entity %d: got %.4f want %.4f",
+					  pname(policy), i, got, want);
+		EXPECT_LE(d, want * 0.03) TH_LOG("%s entity %d: got %.4f want %.4f",
+					       pname(policy), i, got, want);
+		got_max = (u64)(want * 2 * win) + bucket + m->overrun_max;
+		EXPECT_LE(busy, got_max);
+	}
+	report("loaded host %s N=%d busy %d%s: max share error %.3f%% (%.1f%% of the share), utilization %.3f%% (expected %.3f%%)",
+	       pname(policy), n, busy_n, cap_pct ? " capped" : "", 100 * err,
+	       100 * rel, 100 * util, 100 * want_util);
+	EXPECT_LE(util, want_util + 0.01);
+	EXPECT_EQ(0, m->errors) TH_LOG("%s", m->first_error);
+	sim_free(m);
+}
+
+TEST(shares_on_loaded_host)
+{
+	static const u32 half[] = { ONE / 2, ONE / 2 };
+	static const u32 mixed[] = { ONE / 2, ONE / 4, ONE / 8, ONE / 8 };
+	static const u32 eighth[] = { ONE / 8, ONE / 8, ONE / 8, ONE / 8,
+				      ONE / 8, ONE / 8, ONE / 8, ONE / 8 };
+	u32 sixteenth[16];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		sixteenth[i] = ONE / 16;
+	/* alone: a half owns an engine, an eighth a quarter of one */
+	latency_case(_metadata, MVGPU_SCHED_FIXED_SHARE, 2, half, 1, 0);
+	latency_case(_metadata, MVGPU_SCHED_FIXED_SHARE, 8, eighth, 1, 0);
+	latency_case(_metadata, MVGPU_SCHED_FIXED_SHARE, 16, sixteenth, 1, 0);
+	/* partly and fully subscribed */
+	latency_case(_metadata, MVGPU_SCHED_FIXED_SHARE, 8, eighth, 4, 0);
+	latency_case(_metadata, MVGPU_SCHED_FIXED_SHARE, 4, mixed, 4, 0);
+	latency_case(_metadata, MVGPU_SCHED_FIXED_SHARE, 8, eighth, 8, 0);
+	latency_case(_metadata, MVGPU_SCHED_FIXED_SHARE, 16, sixteenth, 16, 0);
+	/* weighted caps: alone, and all capped */
+	latency_case(_metadata, MVGPU_SCHED_WEIGHTED, 2, half, 1, 20);
+	latency_case(_metadata, MVGPU_SCHED_WEIGHTED, 4, mixed, 4, 10);
+}
+
+/*
+ * A 200 ms stall of the engine thread in one run of a lone 1/16 (an eighth
+ * of an engine): charged by wall time, it is paid back within one bucket
+ * (40 ms of its credit) plus the start threshold, not for 1.6 s; it is
+ * never above its share plus a bucket and the stall over the window, and
+ * once it runs again it gets its share. Picks are up to 20 ms late.
+ */
+TEST(stall_payback_bounded)
+{
+	u32 sixteenth[16];
+	struct sim *m;
+	u64 t0, t1, resumed = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		sixteenth[i] = ONE / 16;
+	m = sim_new(2, 16, MVGPU_SCHED_FIXED_SHARE, 2 * MS, sixteenth);
+	m->wake_lat = 20 * MS;
+	sim_saturate(m, 0);
+	sim_run(m, 500 * MS);
+	/* the next run stalls 200 ms */
+	m->stall_one_in = 1;
+	m->stall_ns = 200 * MS;
+	t0 = m->now;
+	while (!m->ents[0].stalled && m->now < t0 + SEC)
+		sim_run(m, 100 * US);
+	m->stall_one_in = 0;
+	ASSERT_NE(0, m->ents[0].stalled);
+	/* wait for the end of the stalled run, then for the next one */
+	while (m->ents[0].engine >= 0 && m->now < t0 + 2 * SEC)
+		sim_run(m, 100 * US);
+	t1 = m->now;
+	while (m->now < t1 + 2 * SEC) {
+		sim_run(m, 100 * US);
+		if (m->ents[0].engine >= 0) {
+			resumed = m->now - t1;
+			break;
+		}
+	}
+	report("stall 200 ms, 1/16 of two engines: runs again %.1f ms after it (bound %.1f ms)",
+	       resumed / 1e6, (40 * MS / 8 + 2 * MS / 2) * 8 / 1e6 + 20.1);
+	EXPECT_NE(0, resumed);
+	/* (one bucket + half a slice) / its rate, + the pick latency */
+	EXPECT_LE(resumed, (40 * MS / 8 + 1 * MS) * 8 + 20 * MS + 100 * US);
+	sim_window(m);
+	sim_run(m, 4 * SEC);
+	report("stall 200 ms, 1/16 of two engines: share in the next 4 s %.3f%% (want 6.250%%)",
+	       100 * sim_share(m, 0));
+	EXPECT_LE(fabs(sim_share(m, 0) - 1.0 / 16), 0.02 / 16 * 8);
+	EXPECT_EQ(0, m->errors) TH_LOG("%s", m->first_error);
+	sim_free(m);
+}
+
 /* A light entity's wait for an engine while the others saturate. */
 TEST(light_entity_latency)
 {
@@ -1300,6 +1661,9 @@ TEST(sleeper_gets_no_credit)
 				sim_saturate(m, i);
 			sim_run(m, 10 * SEC);
 			sim_saturate(m, 0);
+			/* the wake raised its virtual runtime to the floor */
+			if (pols[p] != MVGPU_SCHED_BEST_EFFORT)
+				EXPECT_LE(0, (s64)(m->ents[0].se.vruntime - m->s.min_vruntime));
 			sim_window(m);
 			sim_run(m, 100 * MS);
 			s = sim_share(m, 0);

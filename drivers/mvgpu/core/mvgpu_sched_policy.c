@@ -13,9 +13,13 @@
  *
  * Token buckets (fixed_share, and weighted entities with a cap) refill at
  * the entity's rate, its fraction of the whole pGPU times the number of
- * engines, in engine-ns per ns; they hold at most two slices. An entity
- * may start a slice once it holds half a slice of tokens, and runs for at
- * most the tokens it holds.
+ * engines, in engine-ns per ns. They hold two slices, or the credit of
+ * MVGPU_SCHED_BURST_NS at the entity's rate when that is more, so a pick
+ * that comes late (a busy host) finds the credit still there instead of
+ * a full bucket that overflowed. Debt is bounded by the same amount, so
+ * one overrun (a stalled engine thread is charged the wall time) costs
+ * at most that much. An entity may start a slice once it holds half a
+ * slice of tokens, and runs for at most the tokens it holds.
  *
  * Pure logic, no locking: the caller serialises calls on one scheduler.
  */
@@ -33,6 +37,12 @@
 #define MVGPU_SCHED_PPM			1000000U
 /* Longest run one charge accounts: beyond it the caller is confused. */
 #define MVGPU_SCHED_CHARGE_MAX_NS	(1000 * MVGPU_SCHED_SLICE_MAX_NS)
+/*
+ * Bucket depth in time at the entity's rate (at most one engine's): how
+ * late a pick may be without losing credit, and the longest an overrun
+ * keeps the entity throttled (unless two slices take longer).
+ */
+#define MVGPU_SCHED_BURST_NS		40000000ULL	/* 40 ms */
 
 /* Wrap-safe order of keys (times, virtual runtimes, sequence numbers). */
 static bool mvgpu_sched_before(u64 a, u64 b)
@@ -160,11 +170,20 @@ static bool mvgpu_sched_uses_vruntime(const struct mvgpu_sched *s)
 	       s->policy == MVGPU_SCHED_WEIGHTED;
 }
 
-/* Bucket size, and the credit needed to start a slice. */
-static s64 mvgpu_sched_tokens_max(const struct mvgpu_sched *s)
+/*
+ * Bucket size at @rate: two slices, or MVGPU_SCHED_BURST_NS of credit when
+ * that is more. An entity never uses more than one engine, so a rate above
+ * one engine's counts as one engine's: at most max(2 slices, BURST) tokens.
+ */
+static s64 mvgpu_sched_tokens_max(const struct mvgpu_sched *s, u64 rate)
 {
-	return 2 * s->slice_ns;
+	u64 burst = div_u64(MVGPU_SCHED_BURST_NS *
+			    min_t(u64, rate, MVGPU_SCHED_PPM), MVGPU_SCHED_PPM);
+
+	return max_t(s64, 2 * s->slice_ns, burst);
 }
+
+/* The credit needed to start a slice. */
 
 static s64 mvgpu_sched_tokens_run(const struct mvgpu_sched *s)
 {
@@ -183,7 +202,7 @@ static void mvgpu_sched_tokens_init(const struct mvgpu_sched *s,
 static void mvgpu_sched_refill(const struct mvgpu_sched *s,
 			       struct mvgpu_sched_entity *e, u64 rate, u64 now)
 {
-	s64 max = mvgpu_sched_tokens_max(s);
+	s64 max = mvgpu_sched_tokens_max(s, rate);
 	u64 elapsed, need, add;
 
 	if (!mvgpu_sched_before(e->tokens_at, now))
@@ -244,7 +263,7 @@ static void mvgpu_sched_place(struct mvgpu_sched *s,
 		}
 		/* Earliest deadline first: who would waste tokens soonest. */
 		e->key = mvgpu_sched_tokens_time(e, rate,
-						 mvgpu_sched_tokens_max(s));
+						 mvgpu_sched_tokens_max(s, rate));
 		break;
 	default:
 		e->key = e->vruntime;
@@ -398,6 +417,7 @@ static void mvgpu_sched_common_charge(struct mvgpu_sched *s,
 				      u64 ran_ns, u64 now)
 {
 	u64 rate = mvgpu_sched_rate(s, e);
+	s64 debt;
 
 	e->vruntime += mvgpu_sched_vruntime_delta(s, e, ran_ns);
 	if (mvgpu_sched_uses_vruntime(s))
@@ -407,10 +427,19 @@ static void mvgpu_sched_common_charge(struct mvgpu_sched *s,
 	/*
 	 * Spend first, then refill over the time up to @now: the bucket
 	 * drains while the entity runs, so it never overflows meanwhile.
+	 * Then debt stops at a full bucket: a run stretched by a stall of
+	 * the engine thread (charged by wall time) is paid back within
+	 * max(MVGPU_SCHED_BURST_NS, two slices at the rate) plus the start
+	 * threshold, not for seconds; the rest of that overrun is forgiven.
 	 */
 	e->tokens = max(e->tokens - (s64)ran_ns,
 			-(s64)MVGPU_SCHED_CHARGE_MAX_NS);
 	mvgpu_sched_refill(s, e, rate, now);
+	debt = mvgpu_sched_tokens_max(s, rate);
+	if (e->tokens < -debt) {
+		e->tokens = -debt;
+		e->tokens_rem = 0;
+	}
 }
 
 static const struct mvgpu_sched_policy_ops mvgpu_sched_policies[] = {
@@ -694,8 +723,14 @@ int mvgpu_sched_set_slice(struct mvgpu_sched *s, u64 slice_ns)
 	s->slice_ns = slice_ns;
 	/* Throttling thresholds and deadlines depend on the slice. */
 	list_for_each_entry(e, &s->entities, link) {
-		if (e->tokens > mvgpu_sched_tokens_max(s)) {
-			e->tokens = mvgpu_sched_tokens_max(s);
+		s64 max = mvgpu_sched_tokens_max(s, mvgpu_sched_rate(s, e));
+
+		if (e->tokens > max) {
+			e->tokens = max;
+			e->tokens_rem = 0;
+		}
+		if (e->tokens < -max) {
+			e->tokens = -max;
 			e->tokens_rem = 0;
 		}
 		if (e->queue == MVGPU_SCHED_Q_NONE)

@@ -88,7 +88,8 @@ enum mvgpu_sched_policy_id {
  *	MVGPU_SCHED_WEIGHT_DEFAULT / @weight (weighted) or not scaled (other
  *	policies); only equal_share and weighted order by it
  * @tokens: runtime credit in ns for caps and fixed shares; may go
- *	negative, the entity is then throttled until it refills
+ *	negative (by at most a full bucket), the entity is then throttled
+ *	until it refills
  * @tokens_at: time @tokens was last refilled
  * @rr_seq: queueing order: round-robin order (best_effort), and the
  *	tie-break between equal keys (first queued first)
