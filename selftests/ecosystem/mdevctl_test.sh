@@ -157,17 +157,13 @@ tap_status $? "mdevctl start -u of a defined vGPU creates it with its type; stop
 
 # -- attributes --
 # mdevctl writes each --addattr to /sys/bus/mdev/devices/<uuid>/<attr>
-# after creating the device. mvgpu has no writable per-vGPU attribute yet
-# (the scheduler and display tunables will be the first).
-u_probe=$(eco_uuid)
-mdevctl start -p "$p1" -t mvgpu_sim-sixteenth -u "$u_probe" >/dev/null 2>&1
-writable=$(find "/sys/bus/mdev/devices/$u_probe/mvgpu/" -type f -perm -u=w 2>/dev/null)
-mdevctl stop -u "$u_probe" >/dev/null 2>&1
-if [[ -z $writable ]]; then
-	tap_skip "mdevctl --addattr round trip" "mvgpu exports no writable per-vGPU attribute yet"
-else
-	tap_not_ok "mdevctl --addattr round trip: writable attributes exist ($writable), add a test for them"
-fi
+# after creating the device; mvgpu/display_dmabuf is a writable one.
+mdevctl modify -u "$u_manual" --addattr=mvgpu/display_dmabuf --value=1 >/dev/null 2>&1 &&
+	mdevctl start -u "$u_manual" >"$work/out" 2>&1 &&
+	[[ $(cat "/sys/bus/mdev/devices/$u_manual/mvgpu/display_dmabuf") == 1 ]] &&
+	mdevctl stop -u "$u_manual" && vgpu_gone "$u_manual"
+tap_status $? "mdevctl --addattr mvgpu/display_dmabuf=1: the vGPU starts with it set" "$(head -3 "$work/out")"
+mdevctl modify -u "$u_manual" --delattr --index=0 >/dev/null 2>&1
 
 sixteenth_before=$(eco_type_attr "$p0" mvgpu_sim-sixteenth available_instances)
 mdevctl modify -u "$u_manual" --addattr=mvgpu/resets --value=1 >/dev/null 2>&1

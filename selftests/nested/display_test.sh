@@ -18,9 +18,10 @@ set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 bindir=$repo/build/l2
 type=quarter
-# The default monitor of a vGPU: 1024x768.
-width=1024
-height=768
+# The default monitor of a vGPU is 1024x768; the guest draws a smaller
+# plane, because every store to BAR2 of a nested guest is slow under TCG.
+width=320
+height=240
 hold=40
 num=0
 failed=0
@@ -114,7 +115,7 @@ start=$(date +%s)
 	--file "$bindir/mvgpu-display:/bin/mvgpu-display" \
 	--qemu-arg -device \
 	--qemu-arg "vfio-pci-nohotplug,sysfsdev=$dev,display=on,ramfb=on" \
-	-- "mvgpu-display $hold" > "$out" 2>&1 &
+	-- "mvgpu-display $hold $width $height" > "$out" 2>&1 &
 l2=$!
 
 # Before the guest draws: QEMU shows ramfb (nothing yet) and still dumps.
@@ -132,6 +133,11 @@ if wait_for 400 grep -q '^display_ready=1$' "$out"; then
 		tap OK "screendump of the guest's plane ($("$check" size "$work/after.ppm"))"
 	else
 		tap FAIL "screendump of the guest's plane"
+	fi
+	sleep 2
+	if ! "$check" screendump "$sock" "$work/again.ppm" ||
+	   ! cmp -s "$work/after.ppm" "$work/again.ppm"; then
+		echo "# a second screendump 2 s later differs"
 	fi
 	if "$check" compare "$work/after.ppm" "$width" "$height"; then
 		tap OK "screendump shows the test pattern pixel for pixel at ${width}x$height"
@@ -158,7 +164,7 @@ expect caps_display=yes "display capability"
 expect connected=yes "monitor connected"
 expect edid_checksum=ok "EDID checksum"
 expect edid_header=ok "EDID header"
-expect "edid_mode=${width}x$height" "EDID preferred mode is the default monitor's"
+expect "edid_mode=1024x768" "EDID preferred mode is the default monitor's"
 expect bad_plane=refused "plane past the end of VRAM refused"
 
 if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&
