@@ -166,9 +166,12 @@ static int compare(const char *file, unsigned int want_w, unsigned int want_h)
 				return 1;
 			}
 			got = (uint32_t)rgb[0] << 16 | rgb[1] << 8 | rgb[2];
-			if (got != want && !bad++)
-				printf("# first mismatch at %u,%u: 0x%06x, expected 0x%06x\n",
+			if (got != want && bad++ < 8)
+				printf("# mismatch at %u,%u: 0x%06x, expected 0x%06x\n",
 				       x, y, got, want);
+			if (y == h / 2 && x % (w / 16 ? w / 16 : 1) == 0)
+				printf("# line %u, pixel %u: 0x%06x, expected 0x%06x\n",
+				       y, x, got, want);
 		}
 	}
 	fclose(f);

@@ -18,9 +18,10 @@ set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 bindir=$repo/build/l2
 type=quarter
-# The default monitor of a vGPU: 1024x768.
-width=1024
-height=768
+# The default monitor of a vGPU is 1024x768; the guest draws a smaller
+# plane, because every store to BAR2 of a nested guest is slow under TCG.
+width=320
+height=240
 hold=40
 num=0
 failed=0
@@ -55,7 +56,7 @@ wait_for() {
 }
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..15"
 
 for tool in mvgpu-display display_check; do
 	if [ ! -x "$bindir/$tool" ]; then
@@ -78,19 +79,13 @@ else
 fi
 
 dev=/sys/bus/mdev/devices/$uuid
-# qemu_fails DEVICE-OPTIONS PATTERN: QEMU refuses to start with PATTERN.
+# qemu_fails DEVICE-OPTIONS PATTERN: QEMU refuses to start, saying PATTERN.
+# A QEMU that does start waits (-S) until the timeout kills it.
 qemu_fails() {
 	local log=$work/qemu.log
-	timeout 120 qemu-system-x86_64 -accel tcg -m 128 -nodefaults \
-		-no-user-config -display none -net none -S \
-		-device "$1" -qmp "unix:$work/quit.sock,server=on,wait=off" \
-		> "$log" 2>&1 &
-	local pid=$!
-	# A QEMU that starts waits (-S): stop it once its socket is there.
-	wait_for 60 test -S "$work/quit.sock" -o ! -d "/proc/$pid"
-	kill "$pid" 2>/dev/null
-	wait "$pid"
-	rm -f "$work/quit.sock"
+	timeout 150 qemu-system-x86_64 -accel tcg -m 128 -nodefaults \
+		-no-user-config -display none -net none -S -device "$1" \
+		> "$log" 2>&1
 	sed 's/^/# qemu: /' "$log"
 	grep -q "$2" "$log"
 }
@@ -114,7 +109,7 @@ start=$(date +%s)
 	--file "$bindir/mvgpu-display:/bin/mvgpu-display" \
 	--qemu-arg -device \
 	--qemu-arg "vfio-pci-nohotplug,sysfsdev=$dev,display=on,ramfb=on" \
-	-- "mvgpu-display $hold" > "$out" 2>&1 &
+	-- "mvgpu-display $hold $width $height" > "$out" 2>&1 &
 l2=$!
 
 # Before the guest draws: QEMU shows ramfb (nothing yet) and still dumps.
@@ -132,6 +127,11 @@ if wait_for 400 grep -q '^display_ready=1$' "$out"; then
 		tap OK "screendump of the guest's plane ($("$check" size "$work/after.ppm"))"
 	else
 		tap FAIL "screendump of the guest's plane"
+	fi
+	sleep 2
+	if ! "$check" screendump "$sock" "$work/again.ppm" ||
+	   ! cmp -s "$work/after.ppm" "$work/again.ppm"; then
+		echo "# a second screendump 2 s later differs"
 	fi
 	if "$check" compare "$work/after.ppm" "$width" "$height"; then
 		tap OK "screendump shows the test pattern pixel for pixel at ${width}x$height"
@@ -158,7 +158,7 @@ expect caps_display=yes "display capability"
 expect connected=yes "monitor connected"
 expect edid_checksum=ok "EDID checksum"
 expect edid_header=ok "EDID header"
-expect "edid_mode=${width}x$height" "EDID preferred mode is the default monitor's"
+expect "edid_mode=1024x768" "EDID preferred mode is the default monitor's"
 expect bad_plane=refused "plane past the end of VRAM refused"
 
 if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&

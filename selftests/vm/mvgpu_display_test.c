@@ -661,6 +661,11 @@ TEST_S(disp, query_plane_region)
 	ASSERT_EQ(416, info.stride);
 	ASSERT_EQ(416 * 50 + 4096 - (416 * 50) % 4096, info.size);
 	ASSERT_EQ(MVGPU_REGION_SCANOUT, info.region_index);
+	/* QEMU leaves the plane type 0 in region queries: the primary. */
+	ASSERT_EQ(0, gfx_query(fd, VFIO_GFX_PLANE_TYPE_REGION, 0, &info));
+	ASSERT_EQ(MVGPU_DISP_FMT_XRGB8888, info.drm_format);
+	ASSERT_EQ(100, info.width);
+	ASSERT_EQ(MVGPU_REGION_SCANOUT, info.region_index);
 	/* No cursor plane. */
 	ASSERT_EQ(0, gfx_query(fd, VFIO_GFX_PLANE_TYPE_REGION,
 			       PLANE_TYPE_CURSOR, &info));

@@ -3,13 +3,17 @@
  * mvgpu-display: put the display test pattern on a vGPU's screen from a
  * guest without a driver, through the PCI BARs in sysfs. Reads the
  * monitor's EDID from the display block, draws the pattern of
- * tools/lib/mvgpu_pattern.h in XRGB8888 at the EDID's preferred size into
- * VRAM (with a padded stride whose padding is poisoned, so a host that
+ * tools/lib/mvgpu_pattern.h in XRGB8888 (at the EDID's preferred size, or
+ * the size given) into VRAM (with a padded stride whose padding is poisoned, so a host that
  * ignores the stride shows it), checks that a bad plane is refused and the
  * good one accepted, prints "display_ready=1", and holds the picture for
  * a while so that the host can take a screendump.
  *
- * usage: mvgpu-display [HOLD_SECONDS]   (default 30)
+ * usage: mvgpu-display [HOLD_SECONDS [WIDTH HEIGHT]]   (default 30 s)
+ *
+ * Every store to BAR2 of a nested guest under TCG is slow (the BAR is an
+ * I/O region to QEMU): pixels go two at a time, and the tests draw small
+ * pictures.
  *
  * Prints "key=value" lines; exits 0 when everything checked out, 1 when
  * something is wrong, 2 when no vGPU is present. Built static for the
@@ -122,7 +126,7 @@ static void set_plane(uint32_t control, uint32_t w, uint32_t h,
 	wr(MVGPU_REG_DISP_UPDATE, 1);
 }
 
-static int show(const char *dir, int hold)
+static int show(const char *dir, int hold, uint32_t want_w, uint32_t want_h)
 {
 	uint64_t vram = 0;
 	uint32_t w = 0, h = 0, stride, status, flips;
@@ -147,6 +151,10 @@ static int show(const char *dir, int hold)
 	    w > rd(MVGPU_REG_DISP_MAX_WIDTH) ||
 	    h > rd(MVGPU_REG_DISP_MAX_HEIGHT))
 		return 1;
+	if (want_w && want_h) {
+		w = want_w;
+		h = want_h;
+	}
 
 	stride = w * 4 + STRIDE_PAD;
 	fb_len = (size_t)stride * h;
@@ -161,12 +169,18 @@ static int show(const char *dir, int hold)
 	}
 	fb += FB_OFFSET / 4;
 	for (uint32_t y = 0; y < h; y++) {
-		volatile uint32_t *line = fb + (size_t)y * stride / 4;
+		volatile uint64_t *line = (volatile uint64_t *)
+					  (fb + (size_t)y * stride / 4);
 
-		for (uint32_t x = 0; x < w; x++)
-			line[x] = mvgpu_pattern_pixel(x, y, w, h);
-		for (uint32_t x = w; x < stride / 4; x++)
-			line[x] = POISON;
+		for (uint32_t x = 0; x < stride / 4; x += 2) {
+			uint32_t p0 = x < w ? mvgpu_pattern_pixel(x, y, w, h) :
+					      POISON;
+			uint32_t p1 = x + 1 < w ?
+				      mvgpu_pattern_pixel(x + 1, y, w, h) :
+				      POISON;
+
+			line[x / 2] = (uint64_t)p1 << 32 | p0;
+		}
 	}
 	__sync_synchronize();
 
@@ -195,6 +209,8 @@ static int show(const char *dir, int hold)
 int main(int argc, char **argv)
 {
 	int hold = argc > 1 ? atoi(argv[1]) : 30;
+	uint32_t want_w = argc > 3 ? strtoul(argv[2], NULL, 0) : 0;
+	uint32_t want_h = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
 	struct dirent *de;
 	DIR *d;
 
@@ -215,7 +231,7 @@ int main(int argc, char **argv)
 		    read_hex(dir, "device") != MVGPU_PCI_DEVICE_ID)
 			continue;
 		printf("device=%s\n", de->d_name);
-		ret = show(dir, hold);
+		ret = show(dir, hold, want_w, want_h);
 		closedir(d);
 		return ret;
 	}

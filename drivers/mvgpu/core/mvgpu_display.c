@@ -714,6 +714,19 @@ int mvgpu_display_scanout_mmap(struct mvgpu_vgpu *vgpu,
 
 /* drm_plane_type values QEMU asks for (enum drm_plane_type). */
 #define MVGPU_DRM_PLANE_TYPE_PRIMARY	1
+#define MVGPU_DRM_PLANE_TYPE_CURSOR	2
+
+/*
+ * The only plane is the primary one. QEMU names the plane type for dma-buf
+ * queries but leaves it 0 for region queries, so there every type but the
+ * cursor means the primary plane.
+ */
+static bool mvgpu_display_is_primary(const struct vfio_device_gfx_plane_info *info)
+{
+	if (info->flags == VFIO_GFX_PLANE_TYPE_REGION)
+		return info->drm_plane_type != MVGPU_DRM_PLANE_TYPE_CURSOR;
+	return info->drm_plane_type == MVGPU_DRM_PLANE_TYPE_PRIMARY;
+}
 
 static int mvgpu_display_query(struct mvgpu_vgpu *vgpu,
 			       struct vfio_device_gfx_plane_info *info)
@@ -751,8 +764,8 @@ static int mvgpu_display_query(struct mvgpu_vgpu *vgpu,
 	info->x_hot = 0;
 	info->y_hot = 0;
 	info->region_index = 0;
-	/* Only a primary plane; other types (cursor) are reported absent. */
-	if (info->drm_plane_type != MVGPU_DRM_PLANE_TYPE_PRIMARY ||
+	/* Other planes (a cursor) are reported absent. */
+	if (!mvgpu_display_is_primary(info) ||
 	    !mvgpu_display_plane_get(vgpu, &plane))
 		return 0;
 
@@ -780,8 +793,8 @@ static int mvgpu_display_query(struct mvgpu_vgpu *vgpu,
  *
  * Probing: REGION always succeeds; DMABUF only when the vGPU's
  * display_dmabuf attribute is 1 (QEMU prefers DMABUF when it is offered,
- * and then wants an OpenGL display). A disabled plane, and any plane type
- * but primary, is reported with drm_format and size 0. Process context.
+ * and then wants an OpenGL display). A disabled plane, and a cursor plane,
+ * are reported with drm_format and size 0. Process context.
  * Return: 0 or -errno.
  */
 long mvgpu_display_query_plane(struct mvgpu_vgpu *vgpu, void __user *arg)

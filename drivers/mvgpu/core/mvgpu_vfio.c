@@ -10,8 +10,9 @@
  * (VRAM) may be read and written through the file and mmapped: the mapping
  * points straight at the pGPU VRAM pages of the vGPU's partition, one
  * physically contiguous chunk at a time, so CPU access to VRAM costs no
- * trap. Every offset and length from userspace is checked for overflow and
- * bounds; a bad one is -EINVAL.
+ * trap. After the vfio-pci regions come the display's EDID and scanout
+ * regions (mvgpu_display.c). Every offset and length from userspace is
+ * checked for overflow and bounds; a bad one is -EINVAL.
  */
 
 #include <linux/eventfd.h>
