@@ -64,6 +64,7 @@ for n in card0 renderD128; do [ -e /dev/dri/$n ] && echo "step: /dev/dri/$n"; do
 	echo "step: driver $(basename "$(readlink /sys/class/drm/card0/device/driver)")"
 [ -e /dev/fb0 ] && echo "step: /dev/fb0"
 dmesg | grep -E "mvgpu|fb0" | sed "s/^/dmesg: /"
+cat /sys/kernel/debug/dri/*/mvgpu_status | sort -u | sed "s/^/status: /"
 /bin/mvgpu-drm-smoke /dev/dri/renderD128 | sed "s/^/smoke: /"
 echo "smoke-status: $(dmesg | grep -c -E "Oops|BUG|WARNING")"
 rmmod mvgpu_drm && echo "step: rmmod"
@@ -92,6 +93,10 @@ expect_line '^step: /dev/dri/card0' "/dev/dri/card0 exists"
 expect_line '^step: /dev/dri/renderD128' "/dev/dri/renderD128 exists"
 expect_line '^dmesg: .*fb0' "fbdev emulation registers fb0"
 expect_line '^step: /dev/fb0' "/dev/fb0 exists"
+if grep -q '^status: display' "$out"; then
+	expect_line '^status: display status 0x1 flips [1-9]' \
+		"the console's plane is on (DISP_STATUS enabled, flips counted)"
+fi
 
 smoke_ok=$(grep -c '^smoke: ok ' "$out")
 smoke_bad=$(grep -c '^smoke: not ok ' "$out")

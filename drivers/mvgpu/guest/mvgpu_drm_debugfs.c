@@ -8,7 +8,8 @@
  *
  * - ``mvgpu_status`` (read): per queue the last sequence number issued, the
  *   last completed, the pending submits and the ring positions; the
- *   recoveries and the device's reset count.
+ *   recoveries and the device's reset count; the display block's status,
+ *   flip count, connector and plane registers.
  * - ``mvgpu_reset`` (write anything): reset the vGPU through its RESET
  *   register and recover, as after a reset the host did.
  * - ``mvgpu_queue_error`` (write a queue index): ring that queue's doorbell
@@ -32,6 +33,18 @@ static int mvgpu_debugfs_status_show(struct seq_file *m, void *unused)
 
 	seq_printf(m, "resets %d reset_count %u\n", atomic_read(&mdev->resets),
 		   mvgpu_read(mdev, MVGPU_REG_RESET_COUNT));
+	if (mdev->caps & MVGPU_CAP_DISPLAY)
+		seq_printf(m, "display status 0x%x flips %u connector 0x%x plane %ux%u stride %u offset 0x%08x%08x format 0x%08x control 0x%x\n",
+			   mvgpu_read(mdev, MVGPU_REG_DISP_STATUS),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_FLIP_COUNT),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_CONNECTOR),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_WIDTH),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_HEIGHT),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_STRIDE),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_OFFSET_HI),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_OFFSET_LO),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_FORMAT),
+			   mvgpu_read(mdev, MVGPU_REG_DISP_CONTROL));
 	seq_puts(m, "queue issued completed pending tail retired_head\n");
 	for (i = 0; i < mdev->num_queues; i++) {
 		struct mvgpu_queue *queue = &mdev->queues[i];

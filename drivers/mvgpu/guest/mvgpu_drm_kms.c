@@ -90,17 +90,23 @@ static void mvgpu_disp_program(struct mvgpu_device *mdev,
 		mvgpu_disp_write(mdev, regs);
 }
 
+/* VRAM offset of the plane's first visible pixel. */
+static u64 mvgpu_plane_offset(const struct drm_plane_state *state)
+{
+	const struct drm_framebuffer *fb = state->fb;
+
+	return to_mvgpu_bo(fb->obj[0])->gpu_va + fb->offsets[0] +
+	       (u64)(state->src.y1 >> 16) * fb->pitches[0] +
+	       (u64)(state->src.x1 >> 16) * fb->format->cpp[0];
+}
+
 static void mvgpu_pipe_show(struct mvgpu_device *mdev,
 			    struct drm_plane_state *state)
 {
 	struct drm_framebuffer *fb = state->fb;
-	struct mvgpu_bo *bo = to_mvgpu_bo(fb->obj[0]);
 	u32 regs[MVGPU_DISP_NR_REGS] = {};
-	u64 offset;
+	u64 offset = mvgpu_plane_offset(state);
 
-	offset = bo->gpu_va + fb->offsets[0] +
-		 (u64)(state->src.y1 >> 16) * fb->pitches[0] +
-		 (u64)(state->src.x1 >> 16) * fb->format->cpp[0];
 	regs[MVGPU_DISP_REG_CONTROL] = MVGPU_DISP_CONTROL_ENABLE;
 	regs[MVGPU_DISP_REG_FORMAT] = fb->format->format;
 	regs[MVGPU_DISP_REG_WIDTH] = drm_rect_width(&state->dst);
@@ -138,6 +144,26 @@ static void mvgpu_pipe_update(struct drm_simple_display_pipe *pipe,
 	mvgpu_pipe_show(to_mvgpu_device(pipe->crtc.dev), state);
 }
 
+/*
+ * The device shows a plane only from a 4 KiB aligned VRAM offset with a
+ * stride that is a multiple of 4: refuse other framebuffers and panning
+ * positions here rather than have the update ignored.
+ */
+static int mvgpu_pipe_check(struct drm_simple_display_pipe *pipe,
+			    struct drm_plane_state *plane_state,
+			    struct drm_crtc_state *crtc_state)
+{
+	struct drm_framebuffer *fb = plane_state->fb;
+
+	if (!fb || !plane_state->visible)
+		return 0;
+	if (fb->pitches[0] % 4 ||
+	    !IS_ALIGNED(mvgpu_plane_offset(plane_state),
+			MVGPU_DISP_OFFSET_ALIGN))
+		return -EINVAL;
+	return 0;
+}
+
 static enum drm_mode_status
 mvgpu_pipe_mode_valid(struct drm_simple_display_pipe *pipe,
 		      const struct drm_display_mode *mode)
@@ -153,6 +179,7 @@ mvgpu_pipe_mode_valid(struct drm_simple_display_pipe *pipe,
 
 static const struct drm_simple_display_pipe_funcs mvgpu_pipe_funcs = {
 	.mode_valid = mvgpu_pipe_mode_valid,
+	.check = mvgpu_pipe_check,
 	.enable = mvgpu_pipe_enable,
 	.disable = mvgpu_pipe_disable,
 	.update = mvgpu_pipe_update,

@@ -18,7 +18,7 @@
 #define _UAPI_MVGPU_DRM_H_
 
 #ifdef __KERNEL__
-#include <uapi/drm/drm.h>
+#include <drm/drm.h>
 #include <linux/build_bug.h>
 #else
 /* libdrm's copy: build with `pkg-config --cflags libdrm`. */
@@ -112,6 +112,7 @@ struct drm_mvgpu_gem_info {
  * @out_syncobj: with MVGPU_SUBMIT_OUT_SYNCOBJ, a syncobj that gets the
  *	submit's fence
  * @pad: must be zero
+ * @pad2: must be zero
  * @seqno: out, the submit's fence sequence number on @queue
  *
  * Errors: -EINVAL for a malformed packet or an address outside the
