@@ -13,19 +13,9 @@
 step() { echo "== STEP $1"; }
 result() { echo "== RESULT $1 $2"; }
 
-# The display block as the device has it (diagnostics: read through
-# /dev/mem at BAR0 of the vGPU).
+# The driver's view of the device, display block included (diagnostics).
 disp_regs() {
-	local dev bar0 line
-	dev=$(grep -l 0x4d56 /sys/bus/pci/devices/*/vendor 2>/dev/null | head -1)
-	[ -n "$dev" ] || return 0
-	bar0=$(head -1 "${dev%/vendor}/resource" | awk '{ print $1 }')
-	line="display block:"
-	for reg in CONTROL:0x200 FORMAT:0x204 WIDTH:0x208 HEIGHT:0x20c \
-		   STRIDE:0x210 OFFSET_LO:0x214 STATUS:0x220 FLIP_COUNT:0x224; do
-		line="$line ${reg%%:*}=$(devmem $((bar0 + ${reg#*:})) 32 2>/dev/null)"
-	done
-	echo "$line"
+	cat /sys/kernel/debug/dri/*/mvgpu_status 2>/dev/null | sed 's/^/status: /'
 }
 
 echo "L2 kernel $(uname -r)"
