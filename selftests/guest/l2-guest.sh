@@ -81,9 +81,10 @@ for variant in cpu gpu_atomic; do
 	cat /tmp/pattern.txt
 	if grep -q PATTERN-READY /tmp/pattern.txt; then
 		disp_regs
-		# Held until L1 has its screendump.
+		# Held until L1 has its screendump (it says so on ttyS3), for
+		# two minutes at most.
 		# shellcheck disable=SC3045 # busybox sh has read -t
-		read -r -t 600 line </dev/ttyS3
+		read -r -t 120 line </dev/ttyS3
 		echo "L1 says: ${line:-nothing}"
 		kill -TERM $pid
 	fi
