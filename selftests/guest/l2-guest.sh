@@ -15,7 +15,10 @@ result() { echo "== RESULT $1 $2"; }
 
 # The driver's view of the device, display block included (diagnostics).
 disp_regs() {
-	cat /sys/kernel/debug/dri/*/mvgpu_status 2>/dev/null | sed 's/^/status: /'
+	for f in /sys/kernel/debug/dri/*/mvgpu_status; do
+		[ -r "$f" ] && sed 's/^/status: /' "$f"
+		break
+	done
 }
 
 echo "L2 kernel $(uname -r)"
