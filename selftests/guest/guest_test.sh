@@ -142,7 +142,7 @@ drains=($!)
 
 : > "$out"
 start=$(date +%s)
-"$repo/tools/vm/run-l2" --timeout 1500 --mem 1024 "${files[@]}" \
+"$repo/tools/vm/run-l2" --timeout 2400 --mem 1024 "${files[@]}" \
 	--qemu-arg -device \
 	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=${MVGPU_GUEST_DISPLAY:-on}" \
 	--qmp "$sock" \

@@ -13,19 +13,12 @@
 step() { echo "== STEP $1"; }
 result() { echo "== RESULT $1 $2"; }
 
-# The display block as the device has it (diagnostics: read through
-# /dev/mem at BAR0 of the vGPU).
+# The driver's view of the device, display block included (diagnostics).
 disp_regs() {
-	local dev bar0 line
-	dev=$(grep -l 0x4d56 /sys/bus/pci/devices/*/vendor 2>/dev/null | head -1)
-	[ -n "$dev" ] || return 0
-	bar0=$(head -1 "${dev%/vendor}/resource" | awk '{ print $1 }')
-	line="display block:"
-	for reg in CONTROL:0x200 FORMAT:0x204 WIDTH:0x208 HEIGHT:0x20c \
-		   STRIDE:0x210 OFFSET_LO:0x214 STATUS:0x220 FLIP_COUNT:0x224; do
-		line="$line ${reg%%:*}=$(devmem $((bar0 + ${reg#*:})) 32 2>/dev/null)"
+	for f in /sys/kernel/debug/dri/*/mvgpu_status; do
+		[ -r "$f" ] && sed 's/^/status: /' "$f"
+		break
 	done
-	echo "$line"
 }
 
 echo "L2 kernel $(uname -r)"
@@ -91,9 +84,10 @@ for variant in cpu gpu_atomic; do
 	cat /tmp/pattern.txt
 	if grep -q PATTERN-READY /tmp/pattern.txt; then
 		disp_regs
-		# Held until L1 has its screendump.
+		# Held until L1 has its screendump (it says so on ttyS3), for
+		# two minutes at most.
 		# shellcheck disable=SC3045 # busybox sh has read -t
-		read -r -t 600 line </dev/ttyS3
+		read -r -t 120 line </dev/ttyS3
 		echo "L1 says: ${line:-nothing}"
 		kill -TERM $pid
 	fi
