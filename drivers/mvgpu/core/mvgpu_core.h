@@ -136,9 +136,10 @@ struct mvgpu_regs {
  * @wd_progress: the backend's progress counter when the watchdog last saw
  *	the queue move (or idle)
  * @wd_since: ktime_get_ns() of that sample
+ * @wd_runs: engine runs the vGPU had by that sample
  *
- * @ring_base, @ring_size, @tail, @enabled, @wd_progress and @wd_since are
- * guarded by &mvgpu_vgpu.queue_lock; @error, @fault_addr and @fence, which
+ * @ring_base, @ring_size, @tail, @enabled and the @wd_ fields are guarded
+ * by &mvgpu_vgpu.queue_lock; @error, @fault_addr and @fence, which
  * engine events write, by &mvgpu_vgpu.state_lock.
  */
 struct mvgpu_queue {
@@ -151,6 +152,7 @@ struct mvgpu_queue {
 	u64 fence;
 	u64 wd_progress;
 	u64 wd_since;
+	u64 wd_runs;
 };
 
 /**

@@ -16,7 +16,8 @@
  *
  * A doorbell also makes the vGPU runnable for the engine scheduler
  * (mvgpu_sched.c). The scheduler's watchdog calls mvgpu_queue_watchdog():
- * a queue that has work and has not moved forward for the timeout is
+ * a queue that has work and has not moved forward for the timeout, while
+ * its vGPU was given the engine at least MVGPU_WATCHDOG_MIN_RUNS times, is
  * stopped in the backend (its work dropped, HEAD reads 0) and reported to
  * the guest as MVGPU_ERR_HANG, like any other queue error: the guest
  * disables and re-enables the queue to use it again.
@@ -349,6 +350,13 @@ void mvgpu_queues_stop(struct mvgpu_vgpu *vgpu)
 	mutex_unlock(&vgpu->queue_lock);
 }
 
+/*
+ * A hung queue must have made no progress through at least this many
+ * engine runs of its vGPU: time the policy held the vGPU back, or the host
+ * did not run the engine thread, does not count against it.
+ */
+#define MVGPU_WATCHDOG_MIN_RUNS		2
+
 /* Whether queue @q, with work, stalled for @timeout_ns; queue_lock held. */
 static bool mvgpu_queue_stalled(struct mvgpu_vgpu *vgpu, u32 q, u64 now,
 				u64 timeout_ns)
@@ -356,7 +364,7 @@ static bool mvgpu_queue_stalled(struct mvgpu_vgpu *vgpu, u32 q, u64 now,
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 	struct mvgpu_queue *queue = &vgpu->queues[q];
 	u32 hwq = mvgpu_queue_hwq(vgpu, q);
-	u64 progress;
+	u64 progress, runs;
 	bool stopped;
 
 	lockdep_assert_held(&vgpu->queue_lock);
@@ -367,14 +375,17 @@ static bool mvgpu_queue_stalled(struct mvgpu_vgpu *vgpu, u32 q, u64 now,
 		queue->wd_since = 0;
 		return false;
 	}
+	runs = mvgpu_vgpu_sched_runs(vgpu);
 	progress = pgpu->ops->queue_progress(pgpu->backend_priv, hwq);
 	if (!queue->wd_since || progress != queue->wd_progress ||
 	    !pgpu->ops->queue_busy(pgpu->backend_priv, hwq)) {
 		queue->wd_progress = progress;
 		queue->wd_since = now;
+		queue->wd_runs = runs;
 		return false;
 	}
-	return timeout_ns && now - queue->wd_since >= timeout_ns;
+	return timeout_ns && now - queue->wd_since >= timeout_ns &&
+	       runs - queue->wd_runs >= MVGPU_WATCHDOG_MIN_RUNS;
 }
 
 /**

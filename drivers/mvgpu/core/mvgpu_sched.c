@@ -32,8 +32,10 @@
  *
  * The watchdog runs from a periodic work item: a queue that has work but
  * has not moved forward (&mvgpu_backend_ops.queue_progress) for
- * sched_watchdog_ms is stopped with MVGPU_ERR_HANG, which its guest sees
- * as a queue error; other queues and vGPUs are not touched.
+ * sched_watchdog_ms, although its vGPU was given the engine meanwhile, is
+ * stopped with MVGPU_ERR_HANG, which its guest sees as a queue error;
+ * other queues and vGPUs are not touched. A vGPU the policy holds back
+ * (fixed_share, caps) or that waits for its turn is never blamed for it.
  */
 
 #include <linux/atomic.h>
@@ -88,6 +90,11 @@ static u64 mvgpu_sched_wake_waiters_locked(struct mvgpu_pgpu_sched *ps,
  * Choose the next vGPU for @eng. Return: the vGPU and its slice, or NULL
  * with the time to look again (U64_MAX: when kicked) and the kick
  * sequence the decision was based on.
+ *
+ * An engine that ends a slice picks again at once, so it wakes no other
+ * engine then; only when runnable vGPUs outnumber the busy engines after
+ * a pick is an idle engine woken (a wake-up per slice costs more than the
+ * slice gap it could fill, on a virtual CPU).
  */
 static struct mvgpu_vgpu *mvgpu_sched_engine_pick(struct mvgpu_pgpu_sched *ps,
 						  struct mvgpu_sched_engine *eng,
@@ -97,6 +104,7 @@ static struct mvgpu_vgpu *mvgpu_sched_engine_pick(struct mvgpu_pgpu_sched *ps,
 	struct mvgpu_sched_entity *e;
 	struct mvgpu_vgpu *vgpu = NULL;
 	u64 now, retry_at = U64_MAX;
+	bool wake_other = false;
 
 	spin_lock(&ps->lock);
 	now = ktime_get_ns();
@@ -108,9 +116,16 @@ static struct mvgpu_vgpu *mvgpu_sched_engine_pick(struct mvgpu_pgpu_sched *ps,
 		vgpu->sched.engine = eng->id;
 		vgpu->sched.seq_at_pick = vgpu->sched.work_seq;
 		eng->vgpu = vgpu;
+		ps->running++;
+		if (ps->policy.num_runnable > ps->running) {
+			ps->kick_seq++;
+			wake_other = true;
+		}
 	}
 	*wake_at = min(*wake_at, retry_at);
 	spin_unlock(&ps->lock);
+	if (wake_other)
+		wake_up(&ps->work_wq);
 	return vgpu;
 }
 
@@ -160,7 +175,7 @@ static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
 	u32 ctx = vgpu->part.context;
 	struct mvgpu_engine_run run = {};
 	u64 start, end, ran;
-	bool still;
+	bool still, wake;
 
 	trace_mvgpu_sched_switch_in(ps->id, eng->id, ctx, slice_ns);
 	start = ktime_get_ns();
@@ -169,6 +184,7 @@ static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
 	ran = end - start;
 
 	spin_lock(&ps->lock);
+	vs->runs++;
 	mvgpu_sched_stats_charge(&vs->stats, ran, &run);
 	mvgpu_sched_stats_charge(&ps->stats, ran, &run);
 	still = run.stop == MVGPU_ENGINE_SLICE ||
@@ -179,13 +195,23 @@ static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
 	mvgpu_sched_charge(&ps->policy, &vs->entity, ran, still, end);
 	vs->engine = -1;
 	eng->vgpu = NULL;
-	ps->kick_seq++;
+	ps->running--;
+	/*
+	 * This engine picks again at once; idle ones only need to re-time
+	 * their sleep when the vGPU now waits for a poll or for tokens (a
+	 * policy state the policy header exposes for this).
+	 */
+	wake = vs->wait_until ||
+	       vs->entity.queue == MVGPU_SCHED_Q_THROTTLED;
+	if (wake)
+		ps->kick_seq++;
 	spin_unlock(&ps->lock);
 
 	trace_mvgpu_sched_switch_out(ps->id, eng->id, ctx, ran, run.stop,
 				     run.commands);
-	/* Another engine may take the vGPU, or a remover waits for it. */
-	wake_up(&ps->work_wq);
+	if (wake)
+		wake_up(&ps->work_wq);
+	/* A remover may wait for the vGPU to leave the engine. */
 	wake_up_all(&ps->idle_wq);
 }
 
@@ -404,6 +430,23 @@ void mvgpu_vgpu_sched_count(struct mvgpu_vgpu *vgpu, u64 faults, u64 resets)
 	ps->stats.faults += faults;
 	ps->stats.resets += resets;
 	spin_unlock(&ps->lock);
+}
+
+/**
+ * mvgpu_vgpu_sched_runs() - engine runs a vGPU was given so far
+ * @vgpu: the vGPU
+ *
+ * Any context that may take a spinlock. Return: the count.
+ */
+u64 mvgpu_vgpu_sched_runs(struct mvgpu_vgpu *vgpu)
+{
+	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
+	u64 runs;
+
+	spin_lock(&ps->lock);
+	runs = vgpu->sched.runs;
+	spin_unlock(&ps->lock);
+	return runs;
 }
 
 /**

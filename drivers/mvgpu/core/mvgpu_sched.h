@@ -73,6 +73,7 @@ struct mvgpu_sched_engine {
  * @engines: one per engine of the pGPU
  * @kick_seq: bumped whenever an idle engine may find work; an engine
  *	sleeps only while it is unchanged
+ * @running: engines running a vGPU
  * @work_wq: idle engine threads wait here
  * @idle_wq: woken whenever a vGPU leaves an engine
  * @watchdog_ms: hang timeout, 0 when off
@@ -87,6 +88,7 @@ struct mvgpu_pgpu_sched {
 	struct mvgpu_sched policy;
 	struct mvgpu_sched_engine *engines;
 	u64 kick_seq;
+	u32 running;
 	wait_queue_head_t work_wq;
 	wait_queue_head_t idle_wq;
 	u32 watchdog_ms;
@@ -105,6 +107,8 @@ struct mvgpu_pgpu_sched {
  * @seq_at_pick: @work_seq when the current run started
  * @wait_until: when only WAIT packets held the vGPU back: the time to poll
  *	them again (the vGPU is idle for the policy until then), else 0
+ * @runs: engine runs the vGPU was given (the hang watchdog only blames a
+ *	queue whose vGPU had the engine)
  * @stats: the vGPU's accounting
  *
  * Guarded by &mvgpu_pgpu_sched.lock.
@@ -116,6 +120,7 @@ struct mvgpu_vgpu_sched {
 	u64 work_seq;
 	u64 seq_at_pick;
 	u64 wait_until;
+	u64 runs;
 	struct mvgpu_sched_stats stats;
 };
 
@@ -125,6 +130,7 @@ void mvgpu_vgpu_sched_add(struct mvgpu_vgpu *vgpu);
 void mvgpu_vgpu_sched_remove(struct mvgpu_vgpu *vgpu);
 void mvgpu_vgpu_sched_kick(struct mvgpu_vgpu *vgpu);
 void mvgpu_vgpu_sched_count(struct mvgpu_vgpu *vgpu, u64 faults, u64 resets);
+u64 mvgpu_vgpu_sched_runs(struct mvgpu_vgpu *vgpu);
 
 int mvgpu_pgpu_sched_set_policy(struct mvgpu_pgpu *pgpu, const char *name);
 int mvgpu_pgpu_sched_set_slice_us(struct mvgpu_pgpu *pgpu, u32 slice_us);
