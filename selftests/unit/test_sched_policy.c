@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <linux/errno.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include "kselftest_harness.h"
@@ -925,6 +926,159 @@ TEST(fixed_share_exact)
 	EXPECT_EQ(2U, s.num_running);
 }
 
+/*
+ * Walk a pairing heap: every child's key not before its parent's, every
+ * back link right, every node in @want_queue. Return the node count, or -1.
+ */
+static int heap_walk(const struct mvgpu_sched_entity *node,
+		     const struct mvgpu_sched_entity *parent, u8 want_queue)
+{
+	const struct mvgpu_sched_entity *prev = parent, *c;
+	int n = 0;
+
+	for (c = node; c; prev = c, c = c->heap_next) {
+		int sub;
+
+		if (c->heap_prev != prev || c->queue != want_queue ||
+		    !c->runnable || c->running)
+			return -1;
+		if (parent && (s64)(c->key - parent->key) < 0)
+			return -1;
+		sub = heap_walk(c->heap_child, c, want_queue);
+		if (sub < 0)
+			return -1;
+		n += 1 + sub;
+	}
+	return n;
+}
+
+/* The scheduler's structure agrees with its entities' flags. */
+static bool sched_consistent(const struct mvgpu_sched *s, char *why, size_t len)
+{
+	const struct mvgpu_sched_entity *e;
+	u32 ents = 0, runnable = 0, running = 0, ready = 0, thr = 0;
+	int n;
+
+	if (s->ready.root && (s->ready.root->heap_prev || s->ready.root->heap_next))
+		return snprintf(why, len, "ready root has links"), false;
+	if (s->throttled.root &&
+	    (s->throttled.root->heap_prev || s->throttled.root->heap_next))
+		return snprintf(why, len, "throttled root has links"), false;
+	n = heap_walk(s->ready.root, NULL, MVGPU_SCHED_Q_READY);
+	if (n < 0 || (u32)n != s->ready.count)
+		return snprintf(why, len, "ready heap broken (%d, count %u)", n,
+				s->ready.count), false;
+	n = heap_walk(s->throttled.root, NULL, MVGPU_SCHED_Q_THROTTLED);
+	if (n < 0 || (u32)n != s->throttled.count)
+		return snprintf(why, len, "throttled heap broken (%d, count %u)",
+				n, s->throttled.count), false;
+	list_for_each_entry(e, &s->entities, link) {
+		ents++;
+		runnable += e->runnable;
+		running += e->running;
+		ready += e->queue == MVGPU_SCHED_Q_READY;
+		thr += e->queue == MVGPU_SCHED_Q_THROTTLED;
+		if (e->runnable && !e->running && e->queue == MVGPU_SCHED_Q_NONE)
+			return snprintf(why, len, "runnable entity in no queue"), false;
+		if ((!e->runnable || e->running) && e->queue != MVGPU_SCHED_Q_NONE)
+			return snprintf(why, len, "queued entity not waiting"), false;
+		if (e->queue == MVGPU_SCHED_Q_PARKED &&
+		    (s->policy != MVGPU_SCHED_FIXED_SHARE || e->share_ppm))
+			return snprintf(why, len, "parked without a zero share"), false;
+	}
+	if (ents != s->num_entities || runnable != s->num_runnable ||
+	    running != s->num_running || ready != s->ready.count ||
+	    thr != s->throttled.count)
+		return snprintf(why, len, "counts: %u/%u entities, %u/%u runnable, %u/%u running, %u/%u ready, %u/%u throttled",
+				ents, s->num_entities, runnable, s->num_runnable,
+				running, s->num_running, ready, s->ready.count,
+				thr, s->throttled.count), false;
+	return true;
+}
+
+/*
+ * Random sequences of every call, including ones a careful caller would
+ * not make (charging an entity that is not running, waking a removed one):
+ * the structure stays consistent after each, and picks obey the rules.
+ */
+TEST(random_operations)
+{
+	enum { NE = 64, STEPS = 200000 };
+	struct mvgpu_sched s;
+	struct mvgpu_sched_entity *e[NE] = { NULL };
+	struct sim rng = { .rng = 0x2545f4914f6cdd1dULL };
+	u64 t = 0, slice = 0, retry = 0;
+	char why[160] = "";
+	int step, bad = -1;
+
+	mvgpu_sched_init(&s, 3);
+	for (step = 0; step < STEPS && bad < 0; step++) {
+		int i = rnd(&rng) % NE, op = rnd(&rng) % 100;
+		struct mvgpu_sched_entity *p;
+
+		t += rnd(&rng) % (500 * US);
+		if (!e[i]) {
+			e[i] = malloc(sizeof(*e[i]));
+			mvgpu_sched_add(&s, e[i], (u32)(rnd(&rng) % (ONE / 4)), t);
+		} else if (op < 25) {
+			mvgpu_sched_wake(&s, e[i], t);
+		} else if (op < 32) {
+			mvgpu_sched_idle(&s, e[i], t);
+		} else if (op < 60) {
+			p = mvgpu_sched_pick(&s, t, &slice, &retry);
+			if (p && (!p->running || !p->runnable || slice < 1 ||
+				  slice > s.slice_ns)) {
+				snprintf(why, sizeof(why), "bad pick");
+				bad = step;
+			}
+			if (!p && retry <= t) {
+				snprintf(why, sizeof(why), "retry_at not later");
+				bad = step;
+			}
+		} else if (op < 85) {
+			/* charge some running entity, or this one anyway */
+			int k, j = i;
+
+			for (k = 0; k < NE; k++)
+				if (e[(i + k) % NE] && e[(i + k) % NE]->running) {
+					j = (i + k) % NE;
+					break;
+				}
+			if (e[j])
+				mvgpu_sched_charge(&s, e[j], rnd(&rng) % 5 == 0 ?
+						   rnd(&rng) : rnd(&rng) % (4 * MS),
+						   rnd(&rng) % 4 != 0, t);
+		} else if (op < 88) {
+			mvgpu_sched_remove(&s, e[i]);
+			/* a late charge or wake of the removed entity is ignored */
+			mvgpu_sched_charge(&s, e[i], 1, true, t);
+			mvgpu_sched_wake(&s, e[i], t);
+			free(e[i]);
+			e[i] = NULL;
+		} else if (op < 91) {
+			mvgpu_sched_set_weight(&s, e[i], (u32)(rnd(&rng) % 12000));
+		} else if (op < 95) {
+			mvgpu_sched_set_cap(&s, e[i], (u32)(rnd(&rng) % 120));
+		} else if (op < 97) {
+			mvgpu_sched_set_slice(&s, rnd(&rng) % (120 * MS));
+		} else {
+			mvgpu_sched_set_policy(&s, rnd(&rng) % 5, t);
+		}
+		if (bad < 0 && !sched_consistent(&s, why, sizeof(why)))
+			bad = step;
+	}
+	EXPECT_EQ(-1, bad) TH_LOG("step %d: %s", bad, why);
+	for (step = 0; step < NE; step++) {
+		if (!e[step])
+			continue;
+		mvgpu_sched_remove(&s, e[step]);
+		free(e[step]);
+	}
+	EXPECT_EQ(0U, s.num_entities);
+	EXPECT_EQ(0U, s.num_runnable);
+	EXPECT_EQ(0U, s.num_running);
+}
+
 /* ---- simulated runs ---- */
 
 /* Saturating entities, equal weights: fairness index and shares. */
@@ -1300,6 +1454,9 @@ TEST(sleeper_gets_no_credit)
 				sim_saturate(m, i);
 			sim_run(m, 10 * SEC);
 			sim_saturate(m, 0);
+			/* the wake raised its virtual runtime to the floor */
+			if (pols[p] != MVGPU_SCHED_BEST_EFFORT)
+				EXPECT_LE(0, (s64)(m->ents[0].se.vruntime - m->s.min_vruntime));
 			sim_window(m);
 			sim_run(m, 100 * MS);
 			s = sim_share(m, 0);
