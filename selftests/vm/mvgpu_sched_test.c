@@ -1171,20 +1171,14 @@ static long long field(const char *line, const char *key)
 	return strtoll(f + strlen(pat), NULL, 0);
 }
 
-/* The pGPU's number in the tracepoints: first line of its debugfs table. */
+/* The pGPU's number in the tracepoints: its sysfs "id". */
 static long long pgpu_trace_id(const struct sched_env *e)
 {
-	char path[PATH_MAX], *text;
-	long long id = -1;
+	uint64_t id = UINT64_MAX;
 
-	if (!path_exists(DEBUGFS "/mvgpu"))
-		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
-	snprintf(path, sizeof(path), DEBUGFS "/mvgpu/%s/sched", e->pg.name);
-	text = slurp(path, 1u << 20);
-	if (text && !strncmp(text, "pgpu ", 5))
-		id = strtoll(text + 5, NULL, 10);
-	free(text);
-	return id;
+	if (pgpu_attr(e->pg.name, "id", &id) || id > INT32_MAX)
+		return -1;
+	return (long long)id;
 }
 
 static const char *const trace_events[][4] = {
@@ -1205,7 +1199,7 @@ TEST_S_TIMEOUT(sched, tracepoints, 60)
 	char dir[PATH_MAX], path[PATH_MAX + 64], why[WHY_LEN] = "";
 	char *trace, *line, *save;
 
-	ASSERT_LE(0, id) TH_LOG("no pGPU number in debugfs");
+	ASSERT_LE(0, id) TH_LOG("no pGPU number in sysfs");
 	ASSERT_EQ(0, tracefs_dir(dir, sizeof(dir)));
 	for (size_t i = 0; i < ARRAY_SIZE(trace_events); i++) {
 		char *fmt;
