@@ -553,6 +553,7 @@ int mvgpu_ring_init(struct mvgpu_ring *ring, struct mvgpu_dev *dev,
 	ring->gpu_va = gpu_va;
 	ring->size = size;
 	ring->tail = 0;
+	ring->nops = 0;
 	ring->timeout_ms = MVGPU_RING_TIMEOUT_MS;
 	ret = mvgpu_queue_reg_write(dev, queue, MVGPU_Q_CONTROL,
 				    MVGPU_Q_CONTROL_RESET);
@@ -658,6 +659,7 @@ int mvgpu_ring_emit(struct mvgpu_ring *ring, const void *packet,
 				n = MVGPU_CMD_MAX_DWORDS;
 			mvgpu_cmd_nop(ring->cpu + ring->tail / 4, n);
 			ring->tail = (ring->tail + n * 4) & (ring->size - 1);
+			ring->nops++;
 		}
 	}
 	ret = mvgpu_ring_wait_space(ring, bytes);

@@ -120,6 +120,8 @@ uint64_t mvgpu_dma_gpu_va(const struct mvgpu_dma_buf *buf, size_t offset);
  * @tail: next free byte offset (the value the next doorbell writes)
  * @timeout_ms: how long mvgpu_ring_emit() waits for ring space (default
  *	MVGPU_RING_TIMEOUT_MS; set it after mvgpu_ring_init())
+ * @nops: NOP packets mvgpu_ring_emit() padded the ring end with (the
+ *	engines execute them as commands too)
  */
 struct mvgpu_ring {
 	struct mvgpu_dev *dev;
@@ -129,6 +131,7 @@ struct mvgpu_ring {
 	uint32_t size;
 	uint32_t tail;
 	int timeout_ms;
+	uint64_t nops;
 };
 
 #define MVGPU_RING_TIMEOUT_MS	60000
