@@ -41,7 +41,7 @@ static u64 get64(const u8 *p)
 }
 
 /* [addr, addr + size) inside one range, 0 bytes always. */
-static bool inside(u64 addr, u64 size, const struct mvgpu_va_range *r, u32 n)
+static bool inside(u64 addr, u64 size, const struct mvdrm_va_range *r, u32 n)
 {
 	u32 i;
 
@@ -60,7 +60,7 @@ static bool inside(u64 addr, u64 size, const struct mvgpu_va_range *r, u32 n)
 }
 
 static void check_accepted(const u32 *dw, u32 count,
-			   const struct mvgpu_va_range *r, u32 n)
+			   const struct mvdrm_va_range *r, u32 n)
 {
 	struct mvgpu_sim_cmd cmd;
 	u32 pos = 0;
@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	struct mvgpu_va_range ranges[7];
+	struct mvdrm_va_range ranges[7];
 	u32 nranges, count, bad, i;
 	u32 *dw;
 	int ret;
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (!dw)
 		return 0;
 	memcpy(dw, data, count * 4);
-	ret = mvgpu_validate_commands(dw, count, ranges, nranges, &bad);
+	ret = mvdrm_validate_commands(dw, count, ranges, nranges, &bad);
 	CHECK(ret == 0 || ret == -EINVAL);
 	if (!ret)
 		check_accepted(dw, count, ranges, nranges);

@@ -19,7 +19,7 @@
 #define SYS	(MVGPU_VA_SYSMEM + 0x200000)	/* a system object */
 #define SIZE	0x1000ULL
 
-static const struct mvgpu_va_range ranges[] = {
+static const struct mvdrm_va_range ranges[] = {
 	{ VRAM, SIZE },
 	{ SYS, SIZE },
 };
@@ -80,14 +80,14 @@ static void sgemm(struct stream *s, u32 m, u32 n, u32 k, u64 a, u64 b, u64 c,
 
 static int validate(const struct stream *s, u32 *bad)
 {
-	return mvgpu_validate_commands(s->dw, s->len, ranges, 2, bad);
+	return mvdrm_validate_commands(s->dw, s->len, ranges, 2, bad);
 }
 
 TEST(empty_stream_is_refused)
 {
 	u32 bad, dw = 0;
 
-	EXPECT_EQ(-EINVAL, mvgpu_validate_commands(&dw, 0, ranges, 2, &bad));
+	EXPECT_EQ(-EINVAL, mvdrm_validate_commands(&dw, 0, ranges, 2, &bad));
 }
 
 TEST(fill_inside_each_object)
@@ -257,14 +257,14 @@ TEST(malformed_packets_and_truncation)
 
 TEST(ranges_that_wrap_never_match)
 {
-	static const struct mvgpu_va_range wrap[] = {
+	static const struct mvdrm_va_range wrap[] = {
 		{ U64_MAX - 0xfff, 0x2000 },
 	};
 	struct stream s = { .len = 0 };
 	u32 bad;
 
 	fill(&s, U64_MAX - 0xfff, 0x10);
-	EXPECT_EQ(-EINVAL, mvgpu_validate_commands(s.dw, s.len, wrap, 1, &bad));
+	EXPECT_EQ(-EINVAL, mvdrm_validate_commands(s.dw, s.len, wrap, 1, &bad));
 }
 
 TEST_HARNESS_MAIN

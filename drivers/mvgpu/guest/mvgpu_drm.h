@@ -24,26 +24,26 @@
 #include <uapi/mvgpu/mvgpu_regs.h>
 
 /* Queues the driver uses, at most: each has its own ring and timeline. */
-#define MVGPU_DRM_MAX_QUEUES		8
+#define MVDRM_MAX_QUEUES	8
 /* Ring bytes per queue (power of 2, MVGPU_RING_SIZE_MIN..MAX). */
-#define MVGPU_DRM_RING_SIZE		(128 * 1024)
+#define MVDRM_RING_SIZE		(128 * 1024)
 /* Largest submit: a quarter of the ring, so two always fit. */
-#define MVGPU_DRM_MAX_SUBMIT_DWORDS	(MVGPU_DRM_RING_SIZE / 4 / 4)
-#define MVGPU_DRM_MAX_SUBMIT_BOS	256
+#define MVDRM_MAX_SUBMIT_DWORDS	(MVDRM_RING_SIZE / 4 / 4)
+#define MVDRM_MAX_SUBMIT_BOS	256
 /* Submits whose fence WAIT can still find by sequence number. */
-#define MVGPU_DRM_FENCE_HISTORY		256
+#define MVDRM_FENCE_HISTORY	256
 /* Largest SYSTEM object: DMA-contiguous without CMA (order-10 pages). */
-#define MVGPU_DRM_MAX_SYSTEM_BO		(4 * 1024 * 1024)
+#define MVDRM_MAX_SYSTEM_BO	(4 * 1024 * 1024)
 
-struct mvgpu_device;
+struct mvdrm_device;
 
 /**
- * struct mvgpu_bo - a GEM buffer object of the mvgpu driver
+ * struct mvdrm_bo - a GEM buffer object of the mvgpu driver
  * @base: the GEM object
  * @domain: MVGPU_GEM_DOMAIN_VRAM or MVGPU_GEM_DOMAIN_SYSTEM
  * @gpu_va: GPU virtual address of the first byte, fixed for the object's life
  * @vram_node: VRAM domain: the object's range of VRAM (offset = GPU VA),
- *	allocated under &mvgpu_device.vram_lock
+ *	allocated under &mvdrm_device.vram_lock
  * @vaddr: SYSTEM domain: kernel address of the DMA-coherent memory
  * @dma_addr: SYSTEM domain: its DMA address
  *
@@ -51,7 +51,7 @@ struct mvgpu_device;
  * valid until the object is freed, which a pending submit prevents by
  * holding a reference.
  */
-struct mvgpu_bo {
+struct mvdrm_bo {
 	struct drm_gem_object base;
 	u32 domain;
 	u64 gpu_va;
@@ -61,15 +61,15 @@ struct mvgpu_bo {
 };
 
 /**
- * struct mvgpu_fence - the fence of one submit
+ * struct mvdrm_fence - the fence of one submit
  * @base: the dma_fence; its seqno is the submit's sequence number
- * @link: in &mvgpu_queue.pending, under &mvgpu_queue.fence_lock
+ * @link: in &mvdrm_queue.pending, under &mvdrm_queue.fence_lock
  * @ring_end: ring byte offset just past the submit's FENCE packet: the
  *	ring is free up to here once the fence signals
  * @bo_count: entries in @bos
  * @bos: the submit's buffer objects, referenced until the fence signals
  */
-struct mvgpu_fence {
+struct mvdrm_fence {
 	struct dma_fence base;
 	struct list_head link;
 	u32 ring_end;
@@ -78,8 +78,8 @@ struct mvgpu_fence {
 };
 
 /**
- * struct mvgpu_queue - one hardware queue of the vGPU and its ring
- * @mdev: the device
+ * struct mvdrm_queue - one hardware queue of the vGPU and its ring
+ * @mdrm: the device
  * @index: queue index
  * @fence_context: dma_fence context of the queue's timeline
  * @submit_lock: serialises writers of the ring: @tail, @last_seqno, the
@@ -95,19 +95,19 @@ struct mvgpu_fence {
  * @last_seqno: last sequence number issued (under @submit_lock; read
  *	with READ_ONCE elsewhere)
  * @pending: fences not yet signalled, oldest first
- * @history: the fences of the last MVGPU_DRM_FENCE_HISTORY submits,
+ * @history: the fences of the last MVDRM_FENCE_HISTORY submits,
  *	indexed by seqno modulo that count, each holding a reference
  * @space_wait: woken when fences retire and free ring space
  * @fence_slot: where the queue's FENCE packets write their value (part
- *	of &mvgpu_device.status page)
+ *	of &mvdrm_device.status page)
  * @fence_slot_va: GPU VA of @fence_slot
  * @watch_seqno: oldest pending seqno at the last periodic check, 0 if
  *	idle (only the periodic check, a single work item, uses @watch_*)
  * @watch_head: the queue's HEAD register at that check
  * @watch_since: jiffies since which neither changed
  */
-struct mvgpu_queue {
-	struct mvgpu_device *mdev;
+struct mvdrm_queue {
+	struct mvdrm_device *mdrm;
 	u32 index;
 	u64 fence_context;
 	struct mutex submit_lock;	/* ring writers, see above */
@@ -118,7 +118,7 @@ struct mvgpu_queue {
 	u32 retired_head;
 	u64 last_seqno;
 	struct list_head pending;
-	struct mvgpu_fence *history[MVGPU_DRM_FENCE_HISTORY];
+	struct mvdrm_fence *history[MVDRM_FENCE_HISTORY];
 	wait_queue_head_t space_wait;
 	__le64 *fence_slot;
 	u64 fence_slot_va;
@@ -128,7 +128,7 @@ struct mvgpu_queue {
 };
 
 /**
- * struct mvgpu_device - a mvgpu vGPU bound to this driver
+ * struct mvdrm_device - a mvgpu vGPU bound to this driver
  * @drm: the DRM device
  * @pdev: the PCI function
  * @mmio: BAR0 registers
@@ -138,7 +138,7 @@ struct mvgpu_queue {
  * @abi_version: MVGPU_REG_ABI_VERSION
  * @caps: MVGPU_REG_CAPS
  * @num_engines: MVGPU_REG_NUM_ENGINES
- * @num_queues: queues this driver uses (<= MVGPU_DRM_MAX_QUEUES)
+ * @num_queues: queues this driver uses (<= MVDRM_MAX_QUEUES)
  * @vram_lock: guards @vram_mm and @vram_used
  * @vram_mm: allocator of VRAM ranges
  * @vram_used: bytes of VRAM allocated
@@ -164,7 +164,7 @@ struct mvgpu_queue {
  * @disp_regs: values of MVGPU_REG_DISP_CONTROL..OFFSET_HI last written,
  *	re-written after a vGPU reset
  */
-struct mvgpu_device {
+struct mvdrm_device {
 	struct drm_device drm;
 	struct pci_dev *pdev;
 	void __iomem *mmio;
@@ -182,7 +182,7 @@ struct mvgpu_device {
 
 	__le64 *status;
 	dma_addr_t status_dma;
-	struct mvgpu_queue queues[MVGPU_DRM_MAX_QUEUES];
+	struct mvdrm_queue queues[MVDRM_MAX_QUEUES];
 
 	int irq;
 	atomic_t irq_pending;
@@ -199,59 +199,59 @@ struct mvgpu_device {
 	u32 disp_regs[7];
 };
 
-static inline struct mvgpu_device *to_mvgpu_device(struct drm_device *drm)
+static inline struct mvdrm_device *to_mvdrm_device(struct drm_device *drm)
 {
-	return container_of(drm, struct mvgpu_device, drm);
+	return container_of(drm, struct mvdrm_device, drm);
 }
 
-static inline struct mvgpu_bo *to_mvgpu_bo(struct drm_gem_object *obj)
+static inline struct mvdrm_bo *to_mvdrm_bo(struct drm_gem_object *obj)
 {
-	return container_of(obj, struct mvgpu_bo, base);
+	return container_of(obj, struct mvdrm_bo, base);
 }
 
-static inline u32 mvgpu_read(struct mvgpu_device *mdev, u32 reg)
+static inline u32 mvdrm_read(struct mvdrm_device *mdrm, u32 reg)
 {
-	return ioread32(mdev->mmio + reg);
+	return ioread32(mdrm->mmio + reg);
 }
 
-static inline void mvgpu_write(struct mvgpu_device *mdev, u32 reg, u32 val)
+static inline void mvdrm_write(struct mvdrm_device *mdrm, u32 reg, u32 val)
 {
-	iowrite32(val, mdev->mmio + reg);
+	iowrite32(val, mdrm->mmio + reg);
 }
 
 /* mvgpu_drm_debugfs.c */
 struct drm_minor;
-void mvgpu_debugfs_init(struct drm_minor *minor);
+void mvdrm_debugfs_init(struct drm_minor *minor);
 
 /* mvgpu_drm_gem.c */
 struct drm_file;
 struct drm_mode_create_dumb;
-int mvgpu_gem_init(struct mvgpu_device *mdev);
-void mvgpu_gem_fini(struct mvgpu_device *mdev);
-struct mvgpu_bo *mvgpu_bo_create(struct mvgpu_device *mdev, u64 size,
+int mvdrm_gem_init(struct mvdrm_device *mdrm);
+void mvdrm_gem_fini(struct mvdrm_device *mdrm);
+struct mvdrm_bo *mvdrm_bo_create(struct mvdrm_device *mdrm, u64 size,
 				 u32 domain);
-int mvgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
+int mvdrm_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			  struct drm_mode_create_dumb *args);
-int mvgpu_gem_create_ioctl(struct drm_device *drm, void *data,
+int mvdrm_gem_create_ioctl(struct drm_device *drm, void *data,
 			   struct drm_file *file);
-int mvgpu_gem_info_ioctl(struct drm_device *drm, void *data,
+int mvdrm_gem_info_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
-u64 mvgpu_gem_vram_used(struct mvgpu_device *mdev);
+u64 mvdrm_gem_vram_used(struct mvdrm_device *mdrm);
 
 /* mvgpu_drm_kms.c */
-int mvgpu_kms_init(struct mvgpu_device *mdev);
-void mvgpu_kms_restore(struct mvgpu_device *mdev);
-void mvgpu_kms_hotplug_work(struct work_struct *work);
+int mvdrm_kms_init(struct mvdrm_device *mdrm);
+void mvdrm_kms_restore(struct mvdrm_device *mdrm);
+void mvdrm_kms_hotplug_work(struct work_struct *work);
 
 /* mvgpu_drm_submit.c */
-int mvgpu_submit_init(struct mvgpu_device *mdev);
-void mvgpu_submit_fini(struct mvgpu_device *mdev);
-int mvgpu_irq_init(struct mvgpu_device *mdev);
-void mvgpu_irq_fini(struct mvgpu_device *mdev);
-void mvgpu_device_recover(struct mvgpu_device *mdev, bool device_reset);
-int mvgpu_submit_ioctl(struct drm_device *drm, void *data,
+int mvdrm_submit_init(struct mvdrm_device *mdrm);
+void mvdrm_submit_fini(struct mvdrm_device *mdrm);
+int mvdrm_irq_init(struct mvdrm_device *mdrm);
+void mvdrm_irq_fini(struct mvdrm_device *mdrm);
+void mvdrm_device_recover(struct mvdrm_device *mdrm, bool device_reset);
+int mvdrm_submit_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file);
-int mvgpu_wait_ioctl(struct drm_device *drm, void *data,
+int mvdrm_wait_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file);
 
 #endif /* _MVGPU_DRM_H_ */

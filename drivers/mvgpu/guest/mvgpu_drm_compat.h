@@ -24,7 +24,7 @@
  * drm_fbdev_ttm_setup() in drm_ttm_helper in 6.11; it works with any GEM
  * object that implements vmap.
  */
-static inline void mvgpu_drm_fbdev_setup(struct drm_device *drm)
+static inline void mvdrm_fbdev_setup(struct drm_device *drm)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	drm_fbdev_ttm_setup(drm, 32);
@@ -38,19 +38,19 @@ static inline void mvgpu_drm_fbdev_setup(struct drm_device *drm)
  * defaults arrived in 6.6) and .gem_prime_mmap (removed in 6.6).
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
-#define MVGPU_DRM_DRIVER_PRIME \
+#define MVDRM_DRIVER_PRIME \
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle, \
 	.gem_prime_mmap = drm_gem_prime_mmap,
 #else
-#define MVGPU_DRM_DRIVER_PRIME
+#define MVDRM_DRIVER_PRIME
 #endif
 
 /* drm_driver.date is unused since 6.11 and removed in 6.14. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
-#define MVGPU_DRM_DRIVER_DATE	.date = "20261202",
+#define MVDRM_DRIVER_DATE	.date = "20261202",
 #else
-#define MVGPU_DRM_DRIVER_DATE
+#define MVDRM_DRIVER_DATE
 #endif
 
 /*
@@ -58,8 +58,8 @@ static inline void mvgpu_drm_fbdev_setup(struct drm_device *drm)
  * property and info; drm_edid_connector_add_modes() adds the modes.
  * Return: the number of modes added.
  */
-static inline int mvgpu_drm_edid_update(struct drm_connector *connector,
-					const struct drm_edid *drm_edid)
+static inline int mvdrm_edid_update(struct drm_connector *connector,
+				    const struct drm_edid *drm_edid)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 	drm_edid_connector_update(connector, drm_edid);
@@ -71,9 +71,9 @@ static inline int mvgpu_drm_edid_update(struct drm_connector *connector,
 
 /* PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX in 6.8. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
-#define MVGPU_PCI_IRQ_INTX	PCI_IRQ_INTX
+#define MVDRM_PCI_IRQ_INTX	PCI_IRQ_INTX
 #else
-#define MVGPU_PCI_IRQ_INTX	PCI_IRQ_LEGACY
+#define MVDRM_PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
 
 #endif /* _MVGPU_DRM_COMPAT_H_ */

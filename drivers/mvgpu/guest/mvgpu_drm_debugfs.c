@@ -26,29 +26,29 @@
 
 #include "mvgpu_drm.h"
 
-static int mvgpu_debugfs_status_show(struct seq_file *m, void *unused)
+static int mvdrm_debugfs_status_show(struct seq_file *m, void *unused)
 {
-	struct mvgpu_device *mdev = m->private;
+	struct mvdrm_device *mdrm = m->private;
 	u32 i;
 
-	seq_printf(m, "resets %d reset_count %u\n", atomic_read(&mdev->resets),
-		   mvgpu_read(mdev, MVGPU_REG_RESET_COUNT));
-	if (mdev->caps & MVGPU_CAP_DISPLAY)
+	seq_printf(m, "resets %d reset_count %u\n", atomic_read(&mdrm->resets),
+		   mvdrm_read(mdrm, MVGPU_REG_RESET_COUNT));
+	if (mdrm->caps & MVGPU_CAP_DISPLAY)
 		seq_printf(m, "display status 0x%x flips %u connector 0x%x plane %ux%u stride %u offset 0x%08x%08x format 0x%08x control 0x%x\n",
-			   mvgpu_read(mdev, MVGPU_REG_DISP_STATUS),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_FLIP_COUNT),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_CONNECTOR),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_WIDTH),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_HEIGHT),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_STRIDE),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_OFFSET_HI),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_OFFSET_LO),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_FORMAT),
-			   mvgpu_read(mdev, MVGPU_REG_DISP_CONTROL));
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_STATUS),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_FLIP_COUNT),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_CONNECTOR),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_WIDTH),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_HEIGHT),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_STRIDE),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_OFFSET_HI),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_OFFSET_LO),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_FORMAT),
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_CONTROL));
 	seq_puts(m, "queue issued completed pending tail retired_head\n");
-	for (i = 0; i < mdev->num_queues; i++) {
-		struct mvgpu_queue *queue = &mdev->queues[i];
-		struct mvgpu_fence *fence;
+	for (i = 0; i < mdrm->num_queues; i++) {
+		struct mvdrm_queue *queue = &mdrm->queues[i];
+		struct mvdrm_fence *fence;
 		unsigned int pending = 0;
 		u32 head;
 
@@ -64,68 +64,68 @@ static int mvgpu_debugfs_status_show(struct seq_file *m, void *unused)
 	}
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(mvgpu_debugfs_status);
+DEFINE_SHOW_ATTRIBUTE(mvdrm_debugfs_status);
 
-static ssize_t mvgpu_debugfs_reset_write(struct file *file,
+static ssize_t mvdrm_debugfs_reset_write(struct file *file,
 					 const char __user *buf, size_t len,
 					 loff_t *pos)
 {
-	struct mvgpu_device *mdev = file->private_data;
+	struct mvdrm_device *mdrm = file->private_data;
 
-	mvgpu_write(mdev, MVGPU_REG_RESET, MVGPU_RESET_KEY);
-	mvgpu_device_recover(mdev, true);
+	mvdrm_write(mdrm, MVGPU_REG_RESET, MVGPU_RESET_KEY);
+	mvdrm_device_recover(mdrm, true);
 	return len;
 }
 
-static const struct file_operations mvgpu_debugfs_reset_fops = {
+static const struct file_operations mvdrm_debugfs_reset_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.write = mvgpu_debugfs_reset_write,
+	.write = mvdrm_debugfs_reset_write,
 	.llseek = noop_llseek,
 };
 
-static ssize_t mvgpu_debugfs_queue_error_write(struct file *file,
+static ssize_t mvdrm_debugfs_queue_error_write(struct file *file,
 					       const char __user *buf,
 					       size_t len, loff_t *pos)
 {
-	struct mvgpu_device *mdev = file->private_data;
-	struct mvgpu_queue *queue;
+	struct mvdrm_device *mdrm = file->private_data;
+	struct mvdrm_queue *queue;
 	unsigned int index;
 	int ret;
 
 	ret = kstrtouint_from_user(buf, len, 0, &index);
 	if (ret)
 		return ret;
-	if (index >= mdev->num_queues)
+	if (index >= mdrm->num_queues)
 		return -EINVAL;
-	queue = &mdev->queues[index];
+	queue = &mdrm->queues[index];
 	mutex_lock(&queue->submit_lock);
 	/* A tail that is not dword aligned stops the queue (BAD_DOORBELL). */
-	mvgpu_write(mdev, MVGPU_REG_QUEUE(index) + MVGPU_Q_TAIL,
+	mvdrm_write(mdrm, MVGPU_REG_QUEUE(index) + MVGPU_Q_TAIL,
 		    queue->tail + 2);
 	mutex_unlock(&queue->submit_lock);
 	return len;
 }
 
-static const struct file_operations mvgpu_debugfs_queue_error_fops = {
+static const struct file_operations mvdrm_debugfs_queue_error_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.write = mvgpu_debugfs_queue_error_write,
+	.write = mvdrm_debugfs_queue_error_write,
 	.llseek = noop_llseek,
 };
 
 /**
- * mvgpu_debugfs_init() - &drm_driver.debugfs_init: the driver's files
+ * mvdrm_debugfs_init() - &drm_driver.debugfs_init: the driver's files
  * @minor: the DRM minor whose directory gets them
  */
-void mvgpu_debugfs_init(struct drm_minor *minor)
+void mvdrm_debugfs_init(struct drm_minor *minor)
 {
-	struct mvgpu_device *mdev = to_mvgpu_device(minor->dev);
+	struct mvdrm_device *mdrm = to_mvdrm_device(minor->dev);
 
-	debugfs_create_file("mvgpu_status", 0444, minor->debugfs_root, mdev,
-			    &mvgpu_debugfs_status_fops);
-	debugfs_create_file("mvgpu_reset", 0200, minor->debugfs_root, mdev,
-			    &mvgpu_debugfs_reset_fops);
+	debugfs_create_file("mvgpu_status", 0444, minor->debugfs_root, mdrm,
+			    &mvdrm_debugfs_status_fops);
+	debugfs_create_file("mvgpu_reset", 0200, minor->debugfs_root, mdrm,
+			    &mvdrm_debugfs_reset_fops);
 	debugfs_create_file("mvgpu_queue_error", 0200, minor->debugfs_root,
-			    mdev, &mvgpu_debugfs_queue_error_fops);
+			    mdrm, &mvdrm_debugfs_queue_error_fops);
 }

@@ -35,29 +35,29 @@
 #include "mvgpu_drm_compat.h"
 
 /* Mode limits when the vGPU has no display block to say. */
-#define MVGPU_KMS_DEFAULT_MAX_WIDTH	4096
-#define MVGPU_KMS_DEFAULT_MAX_HEIGHT	2160
+#define MVDRM_KMS_DEFAULT_MAX_WIDTH	4096
+#define MVDRM_KMS_DEFAULT_MAX_HEIGHT	2160
 
-/* Index of each display register in &mvgpu_device.disp_regs. */
-enum mvgpu_disp_reg {
-	MVGPU_DISP_REG_CONTROL,
-	MVGPU_DISP_REG_FORMAT,
-	MVGPU_DISP_REG_WIDTH,
-	MVGPU_DISP_REG_HEIGHT,
-	MVGPU_DISP_REG_STRIDE,
-	MVGPU_DISP_REG_OFFSET_LO,
-	MVGPU_DISP_REG_OFFSET_HI,
-	MVGPU_DISP_NR_REGS,
+/* Index of each display register in &mvdrm_device.disp_regs. */
+enum mvdrm_disp_reg {
+	MVDRM_DISP_REG_CONTROL,
+	MVDRM_DISP_REG_FORMAT,
+	MVDRM_DISP_REG_WIDTH,
+	MVDRM_DISP_REG_HEIGHT,
+	MVDRM_DISP_REG_STRIDE,
+	MVDRM_DISP_REG_OFFSET_LO,
+	MVDRM_DISP_REG_OFFSET_HI,
+	MVDRM_DISP_NR_REGS,
 };
 
-static const u32 mvgpu_disp_reg_offsets[MVGPU_DISP_NR_REGS] = {
+static const u32 mvdrm_disp_reg_offsets[MVDRM_DISP_NR_REGS] = {
 	MVGPU_REG_DISP_CONTROL, MVGPU_REG_DISP_FORMAT, MVGPU_REG_DISP_WIDTH,
 	MVGPU_REG_DISP_HEIGHT, MVGPU_REG_DISP_STRIDE,
 	MVGPU_REG_DISP_OFFSET_LO, MVGPU_REG_DISP_OFFSET_HI,
 };
 
 /* The plane formats: their DRM fourccs are the device's format codes. */
-static const u32 mvgpu_kms_formats[] = {
+static const u32 mvdrm_kms_formats[] = {
 	DRM_FORMAT_XRGB8888,
 	DRM_FORMAT_ARGB8888,
 	DRM_FORMAT_RGB565,
@@ -66,82 +66,82 @@ static const u32 mvgpu_kms_formats[] = {
 static_assert(DRM_FORMAT_XRGB8888 == MVGPU_DISP_FMT_XRGB8888);
 static_assert(DRM_FORMAT_ARGB8888 == MVGPU_DISP_FMT_ARGB8888);
 static_assert(DRM_FORMAT_RGB565 == MVGPU_DISP_FMT_RGB565);
-static_assert(ARRAY_SIZE(((struct mvgpu_device *)NULL)->disp_regs) ==
-	      MVGPU_DISP_NR_REGS);
+static_assert(ARRAY_SIZE(((struct mvdrm_device *)NULL)->disp_regs) ==
+	      MVDRM_DISP_NR_REGS);
 
 /* Write the shadow registers, then latch them. */
-static void mvgpu_disp_write(struct mvgpu_device *mdev,
-			     const u32 regs[MVGPU_DISP_NR_REGS])
+static void mvdrm_disp_write(struct mvdrm_device *mdrm,
+			     const u32 regs[MVDRM_DISP_NR_REGS])
 {
 	unsigned int i;
 
-	for (i = 0; i < MVGPU_DISP_NR_REGS; i++)
-		mvgpu_write(mdev, mvgpu_disp_reg_offsets[i], regs[i]);
-	mvgpu_write(mdev, MVGPU_REG_DISP_UPDATE, 1);
+	for (i = 0; i < MVDRM_DISP_NR_REGS; i++)
+		mvdrm_write(mdrm, mvdrm_disp_reg_offsets[i], regs[i]);
+	mvdrm_write(mdrm, MVGPU_REG_DISP_UPDATE, 1);
 }
 
-static void mvgpu_disp_program(struct mvgpu_device *mdev,
-			       const u32 regs[MVGPU_DISP_NR_REGS])
+static void mvdrm_disp_program(struct mvdrm_device *mdrm,
+			       const u32 regs[MVDRM_DISP_NR_REGS])
 {
-	spin_lock(&mdev->disp_regs_lock);
-	memcpy(mdev->disp_regs, regs, sizeof(mdev->disp_regs));
-	spin_unlock(&mdev->disp_regs_lock);
-	if (mdev->caps & MVGPU_CAP_DISPLAY)
-		mvgpu_disp_write(mdev, regs);
+	spin_lock(&mdrm->disp_regs_lock);
+	memcpy(mdrm->disp_regs, regs, sizeof(mdrm->disp_regs));
+	spin_unlock(&mdrm->disp_regs_lock);
+	if (mdrm->caps & MVGPU_CAP_DISPLAY)
+		mvdrm_disp_write(mdrm, regs);
 }
 
 /* VRAM offset of the plane's first visible pixel. */
-static u64 mvgpu_plane_offset(const struct drm_plane_state *state)
+static u64 mvdrm_plane_offset(const struct drm_plane_state *state)
 {
 	const struct drm_framebuffer *fb = state->fb;
 
-	return to_mvgpu_bo(fb->obj[0])->gpu_va + fb->offsets[0] +
+	return to_mvdrm_bo(fb->obj[0])->gpu_va + fb->offsets[0] +
 	       (u64)(state->src.y1 >> 16) * fb->pitches[0] +
 	       (u64)(state->src.x1 >> 16) * fb->format->cpp[0];
 }
 
-static void mvgpu_pipe_show(struct mvgpu_device *mdev,
+static void mvdrm_pipe_show(struct mvdrm_device *mdrm,
 			    struct drm_plane_state *state)
 {
 	struct drm_framebuffer *fb = state->fb;
-	u32 regs[MVGPU_DISP_NR_REGS] = {};
-	u64 offset = mvgpu_plane_offset(state);
+	u32 regs[MVDRM_DISP_NR_REGS] = {};
+	u64 offset = mvdrm_plane_offset(state);
 
-	regs[MVGPU_DISP_REG_CONTROL] = MVGPU_DISP_CONTROL_ENABLE;
-	regs[MVGPU_DISP_REG_FORMAT] = fb->format->format;
-	regs[MVGPU_DISP_REG_WIDTH] = drm_rect_width(&state->dst);
-	regs[MVGPU_DISP_REG_HEIGHT] = drm_rect_height(&state->dst);
-	regs[MVGPU_DISP_REG_STRIDE] = fb->pitches[0];
-	regs[MVGPU_DISP_REG_OFFSET_LO] = lower_32_bits(offset);
-	regs[MVGPU_DISP_REG_OFFSET_HI] = upper_32_bits(offset);
-	mvgpu_disp_program(mdev, regs);
+	regs[MVDRM_DISP_REG_CONTROL] = MVGPU_DISP_CONTROL_ENABLE;
+	regs[MVDRM_DISP_REG_FORMAT] = fb->format->format;
+	regs[MVDRM_DISP_REG_WIDTH] = drm_rect_width(&state->dst);
+	regs[MVDRM_DISP_REG_HEIGHT] = drm_rect_height(&state->dst);
+	regs[MVDRM_DISP_REG_STRIDE] = fb->pitches[0];
+	regs[MVDRM_DISP_REG_OFFSET_LO] = lower_32_bits(offset);
+	regs[MVDRM_DISP_REG_OFFSET_HI] = upper_32_bits(offset);
+	mvdrm_disp_program(mdrm, regs);
 }
 
-static void mvgpu_pipe_enable(struct drm_simple_display_pipe *pipe,
+static void mvdrm_pipe_enable(struct drm_simple_display_pipe *pipe,
 			      struct drm_crtc_state *crtc_state,
 			      struct drm_plane_state *plane_state)
 {
-	struct mvgpu_device *mdev = to_mvgpu_device(pipe->crtc.dev);
+	struct mvdrm_device *mdrm = to_mvdrm_device(pipe->crtc.dev);
 
 	if (plane_state->fb)
-		mvgpu_pipe_show(mdev, plane_state);
+		mvdrm_pipe_show(mdrm, plane_state);
 }
 
-static void mvgpu_pipe_disable(struct drm_simple_display_pipe *pipe)
+static void mvdrm_pipe_disable(struct drm_simple_display_pipe *pipe)
 {
-	static const u32 off[MVGPU_DISP_NR_REGS];
+	static const u32 off[MVDRM_DISP_NR_REGS];
 
-	mvgpu_disp_program(to_mvgpu_device(pipe->crtc.dev), off);
+	mvdrm_disp_program(to_mvdrm_device(pipe->crtc.dev), off);
 }
 
-static void mvgpu_pipe_update(struct drm_simple_display_pipe *pipe,
+static void mvdrm_pipe_update(struct drm_simple_display_pipe *pipe,
 			      struct drm_plane_state *old_state)
 {
 	struct drm_plane_state *state = pipe->plane.state;
 
 	if (!pipe->crtc.state->active || !state->fb || !state->visible)
 		return;
-	mvgpu_pipe_show(to_mvgpu_device(pipe->crtc.dev), state);
+	mvdrm_pipe_show(to_mvdrm_device(pipe->crtc.dev), state);
 }
 
 /*
@@ -149,7 +149,7 @@ static void mvgpu_pipe_update(struct drm_simple_display_pipe *pipe,
  * stride that is a multiple of 4: refuse other framebuffers and panning
  * positions here rather than have the update ignored.
  */
-static int mvgpu_pipe_check(struct drm_simple_display_pipe *pipe,
+static int mvdrm_pipe_check(struct drm_simple_display_pipe *pipe,
 			    struct drm_plane_state *plane_state,
 			    struct drm_crtc_state *crtc_state)
 {
@@ -158,63 +158,63 @@ static int mvgpu_pipe_check(struct drm_simple_display_pipe *pipe,
 	if (!fb || !plane_state->visible)
 		return 0;
 	if (fb->pitches[0] % 4 ||
-	    !IS_ALIGNED(mvgpu_plane_offset(plane_state),
+	    !IS_ALIGNED(mvdrm_plane_offset(plane_state),
 			MVGPU_DISP_OFFSET_ALIGN))
 		return -EINVAL;
 	return 0;
 }
 
 static enum drm_mode_status
-mvgpu_pipe_mode_valid(struct drm_simple_display_pipe *pipe,
+mvdrm_pipe_mode_valid(struct drm_simple_display_pipe *pipe,
 		      const struct drm_display_mode *mode)
 {
-	struct mvgpu_device *mdev = to_mvgpu_device(pipe->crtc.dev);
+	struct mvdrm_device *mdrm = to_mvdrm_device(pipe->crtc.dev);
 	u64 bytes = (u64)mode->hdisplay * mode->vdisplay * 4;
 
 	/* The scanout buffer and the fbdev console's must both fit. */
-	if (bytes * 2 > mdev->vram_size)
+	if (bytes * 2 > mdrm->vram_size)
 		return MODE_MEM;
 	return MODE_OK;
 }
 
-static const struct drm_simple_display_pipe_funcs mvgpu_pipe_funcs = {
-	.mode_valid = mvgpu_pipe_mode_valid,
-	.check = mvgpu_pipe_check,
-	.enable = mvgpu_pipe_enable,
-	.disable = mvgpu_pipe_disable,
-	.update = mvgpu_pipe_update,
+static const struct drm_simple_display_pipe_funcs mvdrm_pipe_funcs = {
+	.mode_valid = mvdrm_pipe_mode_valid,
+	.check = mvdrm_pipe_check,
+	.enable = mvdrm_pipe_enable,
+	.disable = mvdrm_pipe_disable,
+	.update = mvdrm_pipe_update,
 };
 
 /* The EDID the host set, or NULL. */
-static const struct drm_edid *mvgpu_connector_read_edid(struct mvgpu_device *mdev)
+static const struct drm_edid *mvdrm_connector_read_edid(struct mvdrm_device *mdrm)
 {
 	const struct drm_edid *drm_edid;
 	u32 size, i;
 	__le32 *buf;
 
-	if (!(mdev->caps & MVGPU_CAP_DISPLAY))
+	if (!(mdrm->caps & MVGPU_CAP_DISPLAY))
 		return NULL;
-	size = mvgpu_read(mdev, MVGPU_REG_DISP_EDID_SIZE);
+	size = mvdrm_read(mdrm, MVGPU_REG_DISP_EDID_SIZE);
 	if (!size || size > MVGPU_DISP_EDID_MAX || size % 128)
 		return NULL;
 	buf = kmalloc(size, GFP_KERNEL);
 	if (!buf)
 		return NULL;
 	for (i = 0; i < size / 4; i++)
-		buf[i] = cpu_to_le32(mvgpu_read(mdev, MVGPU_REG_DISP_EDID + i * 4));
+		buf[i] = cpu_to_le32(mvdrm_read(mdrm, MVGPU_REG_DISP_EDID + i * 4));
 	drm_edid = drm_edid_alloc(buf, size);
 	kfree(buf);
 	return drm_edid;
 }
 
-static int mvgpu_connector_get_modes(struct drm_connector *connector)
+static int mvdrm_connector_get_modes(struct drm_connector *connector)
 {
-	struct mvgpu_device *mdev = to_mvgpu_device(connector->dev);
+	struct mvdrm_device *mdrm = to_mvdrm_device(connector->dev);
 	const struct drm_edid *drm_edid;
 	int count = 0;
 
-	drm_edid = mvgpu_connector_read_edid(mdev);
-	count = mvgpu_drm_edid_update(connector, drm_edid);
+	drm_edid = mvdrm_connector_read_edid(mdrm);
+	count = mvdrm_edid_update(connector, drm_edid);
 	drm_edid_free(drm_edid);
 	if (count)
 		return count;
@@ -227,23 +227,23 @@ static int mvgpu_connector_get_modes(struct drm_connector *connector)
 }
 
 static enum drm_connector_status
-mvgpu_connector_detect(struct drm_connector *connector, bool force)
+mvdrm_connector_detect(struct drm_connector *connector, bool force)
 {
-	struct mvgpu_device *mdev = to_mvgpu_device(connector->dev);
+	struct mvdrm_device *mdrm = to_mvdrm_device(connector->dev);
 
-	if (!(mdev->caps & MVGPU_CAP_DISPLAY))
+	if (!(mdrm->caps & MVGPU_CAP_DISPLAY))
 		return connector_status_connected;
-	if (mvgpu_read(mdev, MVGPU_REG_DISP_CONNECTOR) & MVGPU_DISP_CONNECTED)
+	if (mvdrm_read(mdrm, MVGPU_REG_DISP_CONNECTOR) & MVGPU_DISP_CONNECTED)
 		return connector_status_connected;
 	return connector_status_disconnected;
 }
 
-static const struct drm_connector_helper_funcs mvgpu_connector_helper_funcs = {
-	.get_modes = mvgpu_connector_get_modes,
+static const struct drm_connector_helper_funcs mvdrm_connector_helper_funcs = {
+	.get_modes = mvdrm_connector_get_modes,
 };
 
-static const struct drm_connector_funcs mvgpu_connector_funcs = {
-	.detect = mvgpu_connector_detect,
+static const struct drm_connector_funcs mvdrm_connector_funcs = {
+	.detect = mvdrm_connector_detect,
 	.fill_modes = drm_helper_probe_single_connector_modes,
 	.destroy = drm_connector_cleanup,
 	.reset = drm_atomic_helper_connector_reset,
@@ -251,84 +251,84 @@ static const struct drm_connector_funcs mvgpu_connector_funcs = {
 	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
 };
 
-static const struct drm_mode_config_funcs mvgpu_mode_config_funcs = {
+static const struct drm_mode_config_funcs mvdrm_mode_config_funcs = {
 	.fb_create = drm_gem_fb_create,
 	.atomic_check = drm_atomic_helper_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };
 
 /**
- * mvgpu_kms_hotplug_work() - tell userspace the connector changed
- * @work: &mvgpu_device.hotplug_work
+ * mvdrm_kms_hotplug_work() - tell userspace the connector changed
+ * @work: &mvdrm_device.hotplug_work
  *
  * Runs after a DISPLAY interrupt.
  */
-void mvgpu_kms_hotplug_work(struct work_struct *work)
+void mvdrm_kms_hotplug_work(struct work_struct *work)
 {
-	struct mvgpu_device *mdev = container_of(work, struct mvgpu_device,
+	struct mvdrm_device *mdrm = container_of(work, struct mvdrm_device,
 						 hotplug_work);
 
-	drm_kms_helper_hotplug_event(&mdev->drm);
+	drm_kms_helper_hotplug_event(&mdrm->drm);
 }
 
 /**
- * mvgpu_kms_restore() - write the current plane again after a vGPU reset
- * @mdev: the device
+ * mvdrm_kms_restore() - write the current plane again after a vGPU reset
+ * @mdrm: the device
  *
  * A reset returns the display block to its power-on state (plane off).
  */
-void mvgpu_kms_restore(struct mvgpu_device *mdev)
+void mvdrm_kms_restore(struct mvdrm_device *mdrm)
 {
-	u32 regs[MVGPU_DISP_NR_REGS];
+	u32 regs[MVDRM_DISP_NR_REGS];
 
-	if (!(mdev->caps & MVGPU_CAP_DISPLAY))
+	if (!(mdrm->caps & MVGPU_CAP_DISPLAY))
 		return;
-	spin_lock(&mdev->disp_regs_lock);
-	memcpy(regs, mdev->disp_regs, sizeof(regs));
-	spin_unlock(&mdev->disp_regs_lock);
-	mvgpu_disp_write(mdev, regs);
+	spin_lock(&mdrm->disp_regs_lock);
+	memcpy(regs, mdrm->disp_regs, sizeof(regs));
+	spin_unlock(&mdrm->disp_regs_lock);
+	mvdrm_disp_write(mdrm, regs);
 }
 
 /**
- * mvgpu_kms_init() - create the display pipe and the connector
- * @mdev: the device
+ * mvdrm_kms_init() - create the display pipe and the connector
+ * @mdrm: the device
  *
  * Return: 0 or a negative errno.
  */
-int mvgpu_kms_init(struct mvgpu_device *mdev)
+int mvdrm_kms_init(struct mvdrm_device *mdrm)
 {
-	struct drm_device *drm = &mdev->drm;
+	struct drm_device *drm = &mdrm->drm;
 	u32 max_width = 0, max_height = 0;
 	int ret;
 
-	spin_lock_init(&mdev->disp_regs_lock);
-	INIT_WORK(&mdev->hotplug_work, mvgpu_kms_hotplug_work);
+	spin_lock_init(&mdrm->disp_regs_lock);
+	INIT_WORK(&mdrm->hotplug_work, mvdrm_kms_hotplug_work);
 
 	ret = drmm_mode_config_init(drm);
 	if (ret)
 		return ret;
-	if (mdev->caps & MVGPU_CAP_DISPLAY) {
-		max_width = mvgpu_read(mdev, MVGPU_REG_DISP_MAX_WIDTH);
-		max_height = mvgpu_read(mdev, MVGPU_REG_DISP_MAX_HEIGHT);
+	if (mdrm->caps & MVGPU_CAP_DISPLAY) {
+		max_width = mvdrm_read(mdrm, MVGPU_REG_DISP_MAX_WIDTH);
+		max_height = mvdrm_read(mdrm, MVGPU_REG_DISP_MAX_HEIGHT);
 	}
 	drm->mode_config.min_width = 1;
 	drm->mode_config.min_height = 1;
-	drm->mode_config.max_width = max_width ?: MVGPU_KMS_DEFAULT_MAX_WIDTH;
-	drm->mode_config.max_height = max_height ?: MVGPU_KMS_DEFAULT_MAX_HEIGHT;
+	drm->mode_config.max_width = max_width ?: MVDRM_KMS_DEFAULT_MAX_WIDTH;
+	drm->mode_config.max_height = max_height ?: MVDRM_KMS_DEFAULT_MAX_HEIGHT;
 	drm->mode_config.preferred_depth = 24;
-	drm->mode_config.funcs = &mvgpu_mode_config_funcs;
+	drm->mode_config.funcs = &mvdrm_mode_config_funcs;
 
-	drm_connector_helper_add(&mdev->connector, &mvgpu_connector_helper_funcs);
-	ret = drm_connector_init(drm, &mdev->connector, &mvgpu_connector_funcs,
+	drm_connector_helper_add(&mdrm->connector, &mvdrm_connector_helper_funcs);
+	ret = drm_connector_init(drm, &mdrm->connector, &mvdrm_connector_funcs,
 				 DRM_MODE_CONNECTOR_VIRTUAL);
 	if (ret)
 		return ret;
-	mdev->connector.polled = DRM_CONNECTOR_POLL_HPD;
+	mdrm->connector.polled = DRM_CONNECTOR_POLL_HPD;
 
-	ret = drm_simple_display_pipe_init(drm, &mdev->pipe, &mvgpu_pipe_funcs,
-					   mvgpu_kms_formats,
-					   ARRAY_SIZE(mvgpu_kms_formats), NULL,
-					   &mdev->connector);
+	ret = drm_simple_display_pipe_init(drm, &mdrm->pipe, &mvdrm_pipe_funcs,
+					   mvdrm_kms_formats,
+					   ARRAY_SIZE(mvdrm_kms_formats), NULL,
+					   &mdrm->connector);
 	if (ret)
 		return ret;
 

@@ -5,7 +5,7 @@
  *
  * DOC: Submission
  *
- * Each queue the driver uses has a ring of MVGPU_DRM_RING_SIZE bytes in
+ * Each queue the driver uses has a ring of MVDRM_RING_SIZE bytes in
  * DMA-coherent guest memory (GPU VA MVGPU_VA_SYSMEM + DMA address) and a
  * fence slot, 8 bytes of a shared status page. A submit checks its packets
  * (see "Command validation"), waits for its in-fence, copies the packets
@@ -60,31 +60,31 @@
 #include "mvgpu_drm_compat.h"
 #include "mvgpu_drm_validate.h"
 
-#define MVGPU_FENCE_DWORDS	(sizeof(struct mvgpu_cmd_fence) / 4)
-#define MVGPU_HANGCHECK_PERIOD	msecs_to_jiffies(1000)
+#define MVDRM_FENCE_DWORDS	(sizeof(struct mvgpu_cmd_fence) / 4)
+#define MVDRM_HANGCHECK_PERIOD	msecs_to_jiffies(1000)
 
 static unsigned int hang_timeout_ms = 30000;
 module_param(hang_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(hang_timeout_ms,
 		 "reset a queue whose work makes no progress for this long (ms, 0: never; default 30000)");
 
-static const char *mvgpu_fence_get_driver_name(struct dma_fence *fence)
+static const char *mvdrm_fence_get_driver_name(struct dma_fence *fence)
 {
 	return "mvgpu";
 }
 
-static const char *mvgpu_fence_get_timeline_name(struct dma_fence *fence)
+static const char *mvdrm_fence_get_timeline_name(struct dma_fence *fence)
 {
 	return "mvgpu-queue";
 }
 
-static const struct dma_fence_ops mvgpu_fence_ops = {
+static const struct dma_fence_ops mvdrm_fence_ops = {
 	.use_64bit_seqno = true,
-	.get_driver_name = mvgpu_fence_get_driver_name,
-	.get_timeline_name = mvgpu_fence_get_timeline_name,
+	.get_driver_name = mvdrm_fence_get_driver_name,
+	.get_timeline_name = mvdrm_fence_get_timeline_name,
 };
 
-static void mvgpu_fence_put_bos(struct mvgpu_fence *fence)
+static void mvdrm_fence_put_bos(struct mvdrm_fence *fence)
 {
 	u32 i;
 
@@ -100,9 +100,9 @@ static void mvgpu_fence_put_bos(struct mvgpu_fence *fence)
  * other pending fence with it too (the queue was stopped or reset). Then
  * release the finished submits' objects. Process context.
  */
-static void mvgpu_queue_retire(struct mvgpu_queue *queue, int error)
+static void mvdrm_queue_retire(struct mvdrm_queue *queue, int error)
 {
-	struct mvgpu_fence *fence, *next;
+	struct mvdrm_fence *fence, *next;
 	unsigned long flags;
 	LIST_HEAD(done);
 	u64 completed;
@@ -123,56 +123,56 @@ static void mvgpu_queue_retire(struct mvgpu_queue *queue, int error)
 
 	list_for_each_entry_safe(fence, next, &done, link) {
 		list_del(&fence->link);
-		mvgpu_fence_put_bos(fence);
+		mvdrm_fence_put_bos(fence);
 		dma_fence_put(&fence->base);
 	}
 	wake_up_all(&queue->space_wait);
 }
 
 /* Program the queue's ring and enable it; the queue must be reset. */
-static int mvgpu_queue_hw_init(struct mvgpu_queue *queue)
+static int mvdrm_queue_hw_init(struct mvdrm_queue *queue)
 {
-	struct mvgpu_device *mdev = queue->mdev;
+	struct mvdrm_device *mdrm = queue->mdrm;
 	u32 base = MVGPU_REG_QUEUE(queue->index);
 	u64 ring_va = MVGPU_VA_SYSMEM + queue->ring_dma;
 
 	lockdep_assert_held(&queue->submit_lock);
-	mvgpu_write(mdev, base + MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_RESET);
-	mvgpu_write(mdev, base + MVGPU_Q_RING_BASE_LO, lower_32_bits(ring_va));
-	mvgpu_write(mdev, base + MVGPU_Q_RING_BASE_HI, upper_32_bits(ring_va));
-	mvgpu_write(mdev, base + MVGPU_Q_RING_SIZE, MVGPU_DRM_RING_SIZE);
-	mvgpu_write(mdev, base + MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_ENABLE);
+	mvdrm_write(mdrm, base + MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_RESET);
+	mvdrm_write(mdrm, base + MVGPU_Q_RING_BASE_LO, lower_32_bits(ring_va));
+	mvdrm_write(mdrm, base + MVGPU_Q_RING_BASE_HI, upper_32_bits(ring_va));
+	mvdrm_write(mdrm, base + MVGPU_Q_RING_SIZE, MVDRM_RING_SIZE);
+	mvdrm_write(mdrm, base + MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_ENABLE);
 	queue->tail = 0;
 	spin_lock_irq(&queue->fence_lock);
 	queue->retired_head = 0;
 	spin_unlock_irq(&queue->fence_lock);
 
-	if (mvgpu_read(mdev, base + MVGPU_Q_STATUS) & MVGPU_Q_STATUS_ERROR) {
-		drm_err(&mdev->drm, "queue %u refused its ring: error %u\n",
-			queue->index, mvgpu_read(mdev, base + MVGPU_Q_ERROR));
+	if (mvdrm_read(mdrm, base + MVGPU_Q_STATUS) & MVGPU_Q_STATUS_ERROR) {
+		drm_err(&mdrm->drm, "queue %u refused its ring: error %u\n",
+			queue->index, mvdrm_read(mdrm, base + MVGPU_Q_ERROR));
 		return -EIO;
 	}
 	return 0;
 }
 
 /* Interrupt sources on, stale status and error state cleared. */
-static void mvgpu_irq_hw_init(struct mvgpu_device *mdev)
+static void mvdrm_irq_hw_init(struct mvdrm_device *mdrm)
 {
-	mvgpu_write(mdev, MVGPU_REG_INT_MASK, 0);
-	mvgpu_write(mdev, MVGPU_REG_INT_STATUS, MVGPU_INT_ALL);
-	mvgpu_write(mdev, MVGPU_REG_ERROR_REASON, 0);
-	mvgpu_write(mdev, MVGPU_REG_FENCE_PENDING_LO, U32_MAX);
-	mvgpu_write(mdev, MVGPU_REG_FENCE_PENDING_HI, U32_MAX);
-	mvgpu_write(mdev, MVGPU_REG_INT_MASK, MVGPU_INT_FENCE |
+	mvdrm_write(mdrm, MVGPU_REG_INT_MASK, 0);
+	mvdrm_write(mdrm, MVGPU_REG_INT_STATUS, MVGPU_INT_ALL);
+	mvdrm_write(mdrm, MVGPU_REG_ERROR_REASON, 0);
+	mvdrm_write(mdrm, MVGPU_REG_FENCE_PENDING_LO, U32_MAX);
+	mvdrm_write(mdrm, MVGPU_REG_FENCE_PENDING_HI, U32_MAX);
+	mvdrm_write(mdrm, MVGPU_REG_INT_MASK, MVGPU_INT_FENCE |
 		    MVGPU_INT_ERROR | MVGPU_INT_DISPLAY);
 }
 
-static void mvgpu_queue_recover(struct mvgpu_queue *queue)
+static void mvdrm_queue_recover(struct mvdrm_queue *queue)
 {
 	mutex_lock(&queue->submit_lock);
-	mvgpu_queue_retire(queue, 0);
-	mvgpu_queue_retire(queue, -EIO);
-	mvgpu_queue_hw_init(queue);
+	mvdrm_queue_retire(queue, 0);
+	mvdrm_queue_retire(queue, -EIO);
+	mvdrm_queue_hw_init(queue);
 	mutex_unlock(&queue->submit_lock);
 }
 
@@ -180,82 +180,82 @@ static void mvgpu_queue_recover(struct mvgpu_queue *queue)
  * Recover the queues whose STATUS shows an error or that are in @hung
  * (bit q: queue q), or every queue after a vGPU reset.
  */
-static void mvgpu_recover(struct mvgpu_device *mdev, bool device_reset,
+static void mvdrm_recover(struct mvdrm_device *mdrm, bool device_reset,
 			  unsigned long hung)
 {
 	u32 reason, count, i;
 	bool recovered = false;
 
-	mutex_lock(&mdev->recovery_lock);
-	count = mvgpu_read(mdev, MVGPU_REG_RESET_COUNT);
-	if (count != mdev->reset_count)
+	mutex_lock(&mdrm->recovery_lock);
+	count = mvdrm_read(mdrm, MVGPU_REG_RESET_COUNT);
+	if (count != mdrm->reset_count)
 		device_reset = true;
-	reason = mvgpu_read(mdev, MVGPU_REG_ERROR_REASON);
+	reason = mvdrm_read(mdrm, MVGPU_REG_ERROR_REASON);
 	if (reason != MVGPU_ERR_NONE) {
-		dev_warn_ratelimited(mdev->drm.dev,
+		dev_warn_ratelimited(mdrm->drm.dev,
 				     "queue %u stopped: error %u at 0x%08x%08x\n",
-				     mvgpu_read(mdev, MVGPU_REG_ERROR_QUEUE),
+				     mvdrm_read(mdrm, MVGPU_REG_ERROR_QUEUE),
 				     reason,
-				     mvgpu_read(mdev, MVGPU_REG_ERROR_ADDR_HI),
-				     mvgpu_read(mdev, MVGPU_REG_ERROR_ADDR_LO));
-		mvgpu_write(mdev, MVGPU_REG_ERROR_REASON, 0);
+				     mvdrm_read(mdrm, MVGPU_REG_ERROR_ADDR_HI),
+				     mvdrm_read(mdrm, MVGPU_REG_ERROR_ADDR_LO));
+		mvdrm_write(mdrm, MVGPU_REG_ERROR_REASON, 0);
 	}
 	if (device_reset) {
-		drm_warn(&mdev->drm, "vGPU reset (count %u): recovering\n",
+		drm_warn(&mdrm->drm, "vGPU reset (count %u): recovering\n",
 			 count);
-		WRITE_ONCE(mdev->reset_count, count);
-		mvgpu_irq_hw_init(mdev);
-		mvgpu_kms_restore(mdev);
+		WRITE_ONCE(mdrm->reset_count, count);
+		mvdrm_irq_hw_init(mdrm);
+		mvdrm_kms_restore(mdrm);
 	}
 
-	for (i = 0; i < mdev->num_queues; i++) {
-		struct mvgpu_queue *queue = &mdev->queues[i];
-		u32 status = mvgpu_read(mdev, MVGPU_REG_QUEUE(i) +
+	for (i = 0; i < mdrm->num_queues; i++) {
+		struct mvdrm_queue *queue = &mdrm->queues[i];
+		u32 status = mvdrm_read(mdrm, MVGPU_REG_QUEUE(i) +
 					MVGPU_Q_STATUS);
 
 		if (!device_reset && !(status & MVGPU_Q_STATUS_ERROR) &&
 		    !test_bit(i, &hung))
 			continue;
-		mvgpu_queue_recover(queue);
+		mvdrm_queue_recover(queue);
 		recovered = true;
 	}
 	if (recovered)
-		atomic_inc(&mdev->resets);
-	mutex_unlock(&mdev->recovery_lock);
+		atomic_inc(&mdrm->resets);
+	mutex_unlock(&mdrm->recovery_lock);
 }
 
 /**
- * mvgpu_device_recover() - recover stopped queues, or the whole device
- * @mdev: the device
+ * mvdrm_device_recover() - recover stopped queues, or the whole device
+ * @mdrm: the device
  * @device_reset: the vGPU was reset: recover every queue and restore the
  *	interrupt mask and the display plane; otherwise recover the queues
  *	whose STATUS shows an error (and everything if RESET_COUNT changed)
  *
- * Process context; takes &mvgpu_device.recovery_lock and each recovered
+ * Process context; takes &mvdrm_device.recovery_lock and each recovered
  * queue's submit_lock. See "Recovery".
  */
-void mvgpu_device_recover(struct mvgpu_device *mdev, bool device_reset)
+void mvdrm_device_recover(struct mvdrm_device *mdrm, bool device_reset)
 {
-	mvgpu_recover(mdev, device_reset, 0);
+	mvdrm_recover(mdrm, device_reset, 0);
 }
 
-static void mvgpu_recovery_work(struct work_struct *work)
+static void mvdrm_recovery_work(struct work_struct *work)
 {
-	struct mvgpu_device *mdev = container_of(work, struct mvgpu_device,
+	struct mvdrm_device *mdrm = container_of(work, struct mvdrm_device,
 						 recovery_work);
 
-	mvgpu_device_recover(mdev, false);
+	mvdrm_device_recover(mdrm, false);
 }
 
 /* Oldest pending seqno of the queue, 0 when idle. */
-static u64 mvgpu_queue_oldest(struct mvgpu_queue *queue)
+static u64 mvdrm_queue_oldest(struct mvdrm_queue *queue)
 {
-	struct mvgpu_fence *fence;
+	struct mvdrm_fence *fence;
 	unsigned long flags;
 	u64 seqno = 0;
 
 	spin_lock_irqsave(&queue->fence_lock, flags);
-	fence = list_first_entry_or_null(&queue->pending, struct mvgpu_fence,
+	fence = list_first_entry_or_null(&queue->pending, struct mvdrm_fence,
 					 link);
 	if (fence)
 		seqno = fence->base.seqno;
@@ -267,9 +267,9 @@ static u64 mvgpu_queue_oldest(struct mvgpu_queue *queue)
  * Whether a busy queue made no progress (same oldest submit, same HEAD)
  * for hang_timeout_ms. Called by the periodic check only.
  */
-static bool mvgpu_queue_hung(struct mvgpu_queue *queue, u64 oldest)
+static bool mvdrm_queue_hung(struct mvdrm_queue *queue, u64 oldest)
 {
-	u32 head = mvgpu_read(queue->mdev, MVGPU_REG_QUEUE(queue->index) +
+	u32 head = mvdrm_read(queue->mdrm, MVGPU_REG_QUEUE(queue->index) +
 			      MVGPU_Q_HEAD);
 	unsigned int timeout = READ_ONCE(hang_timeout_ms);
 
@@ -282,131 +282,131 @@ static bool mvgpu_queue_hung(struct mvgpu_queue *queue, u64 oldest)
 	if (!timeout ||
 	    time_before(jiffies, queue->watch_since + msecs_to_jiffies(timeout)))
 		return false;
-	drm_warn(&queue->mdev->drm,
+	drm_warn(&queue->mdrm->drm,
 		 "queue %u: no progress for %u ms, resetting it\n",
 		 queue->index, timeout);
 	queue->watch_seqno = 0;
 	return true;
 }
 
-static void mvgpu_hangcheck_work(struct work_struct *work)
+static void mvdrm_hangcheck_work(struct work_struct *work)
 {
-	struct mvgpu_device *mdev = container_of(to_delayed_work(work),
-						 struct mvgpu_device,
+	struct mvdrm_device *mdrm = container_of(to_delayed_work(work),
+						 struct mvdrm_device,
 						 hangcheck_work);
 	unsigned long hung = 0;
 	bool busy = false;
 	u64 oldest;
 	u32 i;
 
-	for (i = 0; i < mdev->num_queues; i++) {
-		struct mvgpu_queue *queue = &mdev->queues[i];
+	for (i = 0; i < mdrm->num_queues; i++) {
+		struct mvdrm_queue *queue = &mdrm->queues[i];
 
-		mvgpu_queue_retire(queue, 0);
-		oldest = mvgpu_queue_oldest(queue);
+		mvdrm_queue_retire(queue, 0);
+		oldest = mvdrm_queue_oldest(queue);
 		if (!oldest) {
 			queue->watch_seqno = 0;
 			continue;
 		}
 		busy = true;
-		if (mvgpu_queue_hung(queue, oldest))
+		if (mvdrm_queue_hung(queue, oldest))
 			__set_bit(i, &hung);
 	}
 	if (!busy)
 		return;
-	if (mvgpu_read(mdev, MVGPU_REG_RESET_COUNT) != READ_ONCE(mdev->reset_count))
-		mvgpu_recover(mdev, true, 0);
+	if (mvdrm_read(mdrm, MVGPU_REG_RESET_COUNT) != READ_ONCE(mdrm->reset_count))
+		mvdrm_recover(mdrm, true, 0);
 	else if (hung)
-		mvgpu_recover(mdev, false, hung);
-	schedule_delayed_work(&mdev->hangcheck_work, MVGPU_HANGCHECK_PERIOD);
+		mvdrm_recover(mdrm, false, hung);
+	schedule_delayed_work(&mdrm->hangcheck_work, MVDRM_HANGCHECK_PERIOD);
 }
 
-static irqreturn_t mvgpu_irq_handler(int irq, void *arg)
+static irqreturn_t mvdrm_irq_handler(int irq, void *arg)
 {
-	struct mvgpu_device *mdev = arg;
+	struct mvdrm_device *mdrm = arg;
 	u32 status;
 
-	status = mvgpu_read(mdev, MVGPU_REG_INT_STATUS);
+	status = mvdrm_read(mdrm, MVGPU_REG_INT_STATUS);
 	/* All ones: the device is gone (surprise removal). */
 	if (!status || status == U32_MAX)
 		return IRQ_NONE;
-	mvgpu_write(mdev, MVGPU_REG_INT_STATUS, status);
-	atomic_or(status, &mdev->irq_pending);
+	mvdrm_write(mdrm, MVGPU_REG_INT_STATUS, status);
+	atomic_or(status, &mdrm->irq_pending);
 	return IRQ_WAKE_THREAD;
 }
 
-static irqreturn_t mvgpu_irq_thread(int irq, void *arg)
+static irqreturn_t mvdrm_irq_thread(int irq, void *arg)
 {
-	struct mvgpu_device *mdev = arg;
-	u32 status = atomic_xchg(&mdev->irq_pending, 0);
+	struct mvdrm_device *mdrm = arg;
+	u32 status = atomic_xchg(&mdrm->irq_pending, 0);
 	u64 fence_pending;
 	u32 i;
 
 	if (status & MVGPU_INT_FENCE) {
-		fence_pending = mvgpu_read(mdev, MVGPU_REG_FENCE_PENDING_LO) |
-			(u64)mvgpu_read(mdev, MVGPU_REG_FENCE_PENDING_HI) << 32;
+		fence_pending = mvdrm_read(mdrm, MVGPU_REG_FENCE_PENDING_LO) |
+			(u64)mvdrm_read(mdrm, MVGPU_REG_FENCE_PENDING_HI) << 32;
 		if (lower_32_bits(fence_pending))
-			mvgpu_write(mdev, MVGPU_REG_FENCE_PENDING_LO,
+			mvdrm_write(mdrm, MVGPU_REG_FENCE_PENDING_LO,
 				    lower_32_bits(fence_pending));
 		if (upper_32_bits(fence_pending))
-			mvgpu_write(mdev, MVGPU_REG_FENCE_PENDING_HI,
+			mvdrm_write(mdrm, MVGPU_REG_FENCE_PENDING_HI,
 				    upper_32_bits(fence_pending));
-		for (i = 0; i < mdev->num_queues; i++)
+		for (i = 0; i < mdrm->num_queues; i++)
 			if (fence_pending & BIT_ULL(i))
-				mvgpu_queue_retire(&mdev->queues[i], 0);
+				mvdrm_queue_retire(&mdrm->queues[i], 0);
 	}
 	if (status & MVGPU_INT_ERROR)
-		schedule_work(&mdev->recovery_work);
+		schedule_work(&mdrm->recovery_work);
 	if (status & MVGPU_INT_DISPLAY)
-		schedule_work(&mdev->hotplug_work);
+		schedule_work(&mdrm->hotplug_work);
 	return IRQ_HANDLED;
 }
 
 /* Free ring bytes: one dword stays unused so full differs from empty. */
-static u32 mvgpu_ring_free(struct mvgpu_queue *queue)
+static u32 mvdrm_ring_free(struct mvdrm_queue *queue)
 {
 	u32 head = READ_ONCE(queue->retired_head);
 
-	return (head - queue->tail - 4) & (MVGPU_DRM_RING_SIZE - 1);
+	return (head - queue->tail - 4) & (MVDRM_RING_SIZE - 1);
 }
 
 /* Bytes a submit of @dwords takes at the current tail, padding included. */
-static u32 mvgpu_ring_needed(struct mvgpu_queue *queue, u32 dwords)
+static u32 mvdrm_ring_needed(struct mvdrm_queue *queue, u32 dwords)
 {
-	u32 bytes = (dwords + MVGPU_FENCE_DWORDS) * 4;
+	u32 bytes = (dwords + MVDRM_FENCE_DWORDS) * 4;
 
-	if (queue->tail + bytes > MVGPU_DRM_RING_SIZE)
-		bytes += MVGPU_DRM_RING_SIZE - queue->tail;
+	if (queue->tail + bytes > MVDRM_RING_SIZE)
+		bytes += MVDRM_RING_SIZE - queue->tail;
 	return bytes;
 }
 
-static bool mvgpu_ring_fits(struct mvgpu_queue *queue, u32 dwords)
+static bool mvdrm_ring_fits(struct mvdrm_queue *queue, u32 dwords)
 {
-	return mvgpu_ring_free(queue) >= mvgpu_ring_needed(queue, dwords);
+	return mvdrm_ring_free(queue) >= mvdrm_ring_needed(queue, dwords);
 }
 
-static void mvgpu_ring_emit(struct mvgpu_queue *queue, u32 dword)
+static void mvdrm_ring_emit(struct mvdrm_queue *queue, u32 dword)
 {
 	queue->ring[queue->tail / 4] = cpu_to_le32(dword);
-	queue->tail = (queue->tail + 4) & (MVGPU_DRM_RING_SIZE - 1);
+	queue->tail = (queue->tail + 4) & (MVDRM_RING_SIZE - 1);
 }
 
 /* NOP packets from the tail to the ring's end. */
-static void mvgpu_ring_pad(struct mvgpu_queue *queue)
+static void mvdrm_ring_pad(struct mvdrm_queue *queue)
 {
 	while (queue->tail) {
-		u32 left = (MVGPU_DRM_RING_SIZE - queue->tail) / 4;
+		u32 left = (MVDRM_RING_SIZE - queue->tail) / 4;
 		u32 len = min_t(u32, left, MVGPU_CMD_MAX_DWORDS);
 		u32 i;
 
-		mvgpu_ring_emit(queue, MVGPU_CMD_HEADER(MVGPU_OP_NOP, 0, len));
+		mvdrm_ring_emit(queue, MVGPU_CMD_HEADER(MVGPU_OP_NOP, 0, len));
 		for (i = 1; i < len; i++)
-			mvgpu_ring_emit(queue, 0);
+			mvdrm_ring_emit(queue, 0);
 	}
 }
 
 /* Wait for ring space and take the submit lock. */
-static int mvgpu_ring_reserve(struct mvgpu_queue *queue, u32 dwords)
+static int mvdrm_ring_reserve(struct mvdrm_queue *queue, u32 dwords)
 {
 	int ret;
 
@@ -414,12 +414,12 @@ static int mvgpu_ring_reserve(struct mvgpu_queue *queue, u32 dwords)
 		ret = mutex_lock_interruptible(&queue->submit_lock);
 		if (ret)
 			return ret;
-		if (mvgpu_ring_fits(queue, dwords))
+		if (mvdrm_ring_fits(queue, dwords))
 			return 0;
 		mutex_unlock(&queue->submit_lock);
 		/* Recovery needs the lock to free a hung queue's ring. */
 		ret = wait_event_interruptible(queue->space_wait,
-					       mvgpu_ring_fits(queue, dwords));
+					       mvdrm_ring_fits(queue, dwords));
 		if (ret)
 			return ret;
 	}
@@ -429,34 +429,34 @@ static int mvgpu_ring_reserve(struct mvgpu_queue *queue, u32 dwords)
  * Copy @cmds and a FENCE into the ring, publish @fence and ring the
  * doorbell. Takes the reference of the pending list and of the history.
  */
-static int mvgpu_queue_push(struct mvgpu_queue *queue, const u32 *cmds,
-			    u32 dwords, struct mvgpu_fence *fence)
+static int mvdrm_queue_push(struct mvdrm_queue *queue, const u32 *cmds,
+			    u32 dwords, struct mvdrm_fence *fence)
 {
-	struct mvgpu_device *mdev = queue->mdev;
-	struct mvgpu_fence *old;
+	struct mvdrm_device *mdrm = queue->mdrm;
+	struct mvdrm_fence *old;
 	u64 seqno;
 	u32 i;
 	int ret;
 
-	ret = mvgpu_ring_reserve(queue, dwords);
+	ret = mvdrm_ring_reserve(queue, dwords);
 	if (ret)
 		return ret;
 
-	if (queue->tail + (dwords + MVGPU_FENCE_DWORDS) * 4 >
-	    MVGPU_DRM_RING_SIZE)
-		mvgpu_ring_pad(queue);
+	if (queue->tail + (dwords + MVDRM_FENCE_DWORDS) * 4 >
+	    MVDRM_RING_SIZE)
+		mvdrm_ring_pad(queue);
 	for (i = 0; i < dwords; i++)
-		mvgpu_ring_emit(queue, cmds[i]);
+		mvdrm_ring_emit(queue, cmds[i]);
 
 	seqno = queue->last_seqno + 1;
-	mvgpu_ring_emit(queue, MVGPU_CMD_HEADER(MVGPU_OP_FENCE, MVGPU_FENCE_IRQ,
-						MVGPU_FENCE_DWORDS));
-	mvgpu_ring_emit(queue, lower_32_bits(queue->fence_slot_va));
-	mvgpu_ring_emit(queue, upper_32_bits(queue->fence_slot_va));
-	mvgpu_ring_emit(queue, lower_32_bits(seqno));
-	mvgpu_ring_emit(queue, upper_32_bits(seqno));
+	mvdrm_ring_emit(queue, MVGPU_CMD_HEADER(MVGPU_OP_FENCE, MVGPU_FENCE_IRQ,
+						MVDRM_FENCE_DWORDS));
+	mvdrm_ring_emit(queue, lower_32_bits(queue->fence_slot_va));
+	mvdrm_ring_emit(queue, upper_32_bits(queue->fence_slot_va));
+	mvdrm_ring_emit(queue, lower_32_bits(seqno));
+	mvdrm_ring_emit(queue, upper_32_bits(seqno));
 
-	dma_fence_init(&fence->base, &mvgpu_fence_ops, &queue->fence_lock,
+	dma_fence_init(&fence->base, &mvdrm_fence_ops, &queue->fence_lock,
 		       queue->fence_context, seqno);
 	fence->ring_end = queue->tail;
 	WRITE_ONCE(queue->last_seqno, seqno);
@@ -464,31 +464,31 @@ static int mvgpu_queue_push(struct mvgpu_queue *queue, const u32 *cmds,
 	spin_lock_irq(&queue->fence_lock);
 	list_add_tail(&fence->link, &queue->pending);
 	dma_fence_get(&fence->base);
-	old = queue->history[seqno % MVGPU_DRM_FENCE_HISTORY];
-	queue->history[seqno % MVGPU_DRM_FENCE_HISTORY] = fence;
+	old = queue->history[seqno % MVDRM_FENCE_HISTORY];
+	queue->history[seqno % MVDRM_FENCE_HISTORY] = fence;
 	dma_fence_get(&fence->base);
 	spin_unlock_irq(&queue->fence_lock);
 	if (old)
 		dma_fence_put(&old->base);
 
 	/* writel orders the ring writes before the doorbell. */
-	mvgpu_write(mdev, MVGPU_REG_QUEUE(queue->index) + MVGPU_Q_TAIL,
+	mvdrm_write(mdrm, MVGPU_REG_QUEUE(queue->index) + MVGPU_Q_TAIL,
 		    queue->tail);
 	mutex_unlock(&queue->submit_lock);
 
-	if (!delayed_work_pending(&mdev->hangcheck_work))
-		schedule_delayed_work(&mdev->hangcheck_work,
-				      MVGPU_HANGCHECK_PERIOD);
+	if (!delayed_work_pending(&mdrm->hangcheck_work))
+		schedule_delayed_work(&mdrm->hangcheck_work,
+				      MVDRM_HANGCHECK_PERIOD);
 	return 0;
 }
 
 /* Look up the submit's objects and their GPU VA ranges. */
-static int mvgpu_submit_lookup(struct drm_file *file,
+static int mvdrm_submit_lookup(struct drm_file *file,
 			       const struct drm_mvgpu_submit *args,
-			       struct mvgpu_fence *fence,
-			       struct mvgpu_va_range **ranges_out)
+			       struct mvdrm_fence *fence,
+			       struct mvdrm_va_range **ranges_out)
 {
-	struct mvgpu_va_range *ranges;
+	struct mvdrm_va_range *ranges;
 	u32 i;
 	int ret;
 
@@ -505,7 +505,7 @@ static int mvgpu_submit_lookup(struct drm_file *file,
 	if (!ranges)
 		return -ENOMEM;
 	for (i = 0; i < args->bo_count; i++) {
-		ranges[i].start = to_mvgpu_bo(fence->bos[i])->gpu_va;
+		ranges[i].start = to_mvdrm_bo(fence->bos[i])->gpu_va;
 		ranges[i].size = fence->bos[i]->size;
 	}
 	*ranges_out = ranges;
@@ -513,9 +513,9 @@ static int mvgpu_submit_lookup(struct drm_file *file,
 }
 
 /* Copy the packets from userspace and check them. */
-static u32 *mvgpu_submit_commands(struct mvgpu_device *mdev,
+static u32 *mvdrm_submit_commands(struct mvdrm_device *mdrm,
 				  const struct drm_mvgpu_submit *args,
-				  const struct mvgpu_va_range *ranges)
+				  const struct mvdrm_va_range *ranges)
 {
 	u32 *cmds, bad;
 	int ret;
@@ -529,10 +529,10 @@ static u32 *mvgpu_submit_commands(struct mvgpu_device *mdev,
 		goto out_free;
 	}
 	le32_to_cpu_array(cmds, args->command_dwords);
-	ret = mvgpu_validate_commands(cmds, args->command_dwords, ranges,
+	ret = mvdrm_validate_commands(cmds, args->command_dwords, ranges,
 				      args->bo_count, &bad);
 	if (ret) {
-		drm_dbg_driver(&mdev->drm, "submit refused at dword %u\n", bad);
+		drm_dbg_driver(&mdrm->drm, "submit refused at dword %u\n", bad);
 		goto out_free;
 	}
 	return cmds;
@@ -542,7 +542,7 @@ out_free:
 	return ERR_PTR(ret);
 }
 
-static int mvgpu_submit_in_fence(struct drm_file *file,
+static int mvdrm_submit_in_fence(struct drm_file *file,
 				 const struct drm_mvgpu_submit *args)
 {
 	struct dma_fence *in_fence;
@@ -559,20 +559,20 @@ static int mvgpu_submit_in_fence(struct drm_file *file,
 	return ret;
 }
 
-static int mvgpu_submit_check_args(struct mvgpu_device *mdev,
+static int mvdrm_submit_check_args(struct mvdrm_device *mdrm,
 				   const struct drm_mvgpu_submit *args)
 {
 	if (args->flags & ~MVGPU_SUBMIT_FLAGS || args->pad || args->pad2)
 		return -EINVAL;
-	if (args->queue >= mdev->num_queues || !args->command_dwords ||
-	    args->command_dwords > MVGPU_DRM_MAX_SUBMIT_DWORDS ||
-	    args->bo_count > MVGPU_DRM_MAX_SUBMIT_BOS)
+	if (args->queue >= mdrm->num_queues || !args->command_dwords ||
+	    args->command_dwords > MVDRM_MAX_SUBMIT_DWORDS ||
+	    args->bo_count > MVDRM_MAX_SUBMIT_BOS)
 		return -EINVAL;
 	return 0;
 }
 
 /**
- * mvgpu_submit_ioctl() - DRM_IOCTL_MVGPU_SUBMIT
+ * mvdrm_submit_ioctl() - DRM_IOCTL_MVGPU_SUBMIT
  * @drm: the DRM device
  * @data: struct drm_mvgpu_submit
  * @file: the DRM file
@@ -581,27 +581,27 @@ static int mvgpu_submit_check_args(struct mvgpu_device *mdev,
  *
  * Return: 0 or a negative errno (see the uapi header).
  */
-int mvgpu_submit_ioctl(struct drm_device *drm, void *data,
+int mvdrm_submit_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file)
 {
-	struct mvgpu_device *mdev = to_mvgpu_device(drm);
+	struct mvdrm_device *mdrm = to_mvdrm_device(drm);
 	struct drm_mvgpu_submit *args = data;
 	struct drm_syncobj *out_syncobj = NULL;
-	struct mvgpu_va_range *ranges = NULL;
-	struct mvgpu_fence *fence;
+	struct mvdrm_va_range *ranges = NULL;
+	struct mvdrm_fence *fence;
 	u32 *cmds;
 	int ret;
 
-	ret = mvgpu_submit_check_args(mdev, args);
+	ret = mvdrm_submit_check_args(mdrm, args);
 	if (ret)
 		return ret;
 	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
 	if (!fence)
 		return -ENOMEM;
-	ret = mvgpu_submit_lookup(file, args, fence, &ranges);
+	ret = mvdrm_submit_lookup(file, args, fence, &ranges);
 	if (ret)
 		goto out_put_bos;
-	cmds = mvgpu_submit_commands(mdev, args, ranges);
+	cmds = mvdrm_submit_commands(mdrm, args, ranges);
 	if (IS_ERR(cmds)) {
 		ret = PTR_ERR(cmds);
 		goto out_free_ranges;
@@ -613,11 +613,11 @@ int mvgpu_submit_ioctl(struct drm_device *drm, void *data,
 			goto out_free_cmds;
 		}
 	}
-	ret = mvgpu_submit_in_fence(file, args);
+	ret = mvdrm_submit_in_fence(file, args);
 	if (ret)
 		goto out_put_syncobj;
 
-	ret = mvgpu_queue_push(&mdev->queues[args->queue], cmds,
+	ret = mvdrm_queue_push(&mdrm->queues[args->queue], cmds,
 			       args->command_dwords, fence);
 	if (ret)
 		goto out_put_syncobj;
@@ -640,19 +640,19 @@ out_free_cmds:
 out_free_ranges:
 	kvfree(ranges);
 out_put_bos:
-	mvgpu_fence_put_bos(fence);
+	mvdrm_fence_put_bos(fence);
 	kfree(fence);
 	return ret;
 }
 
 /* The fence of (queue, seqno) with a reference, or NULL if long retired. */
-static struct mvgpu_fence *mvgpu_fence_lookup(struct mvgpu_queue *queue,
+static struct mvdrm_fence *mvdrm_fence_lookup(struct mvdrm_queue *queue,
 					      u64 seqno)
 {
-	struct mvgpu_fence *fence, *found = NULL;
+	struct mvdrm_fence *fence, *found = NULL;
 
 	spin_lock_irq(&queue->fence_lock);
-	fence = queue->history[seqno % MVGPU_DRM_FENCE_HISTORY];
+	fence = queue->history[seqno % MVDRM_FENCE_HISTORY];
 	if (fence && fence->base.seqno == seqno) {
 		found = fence;
 	} else {
@@ -670,34 +670,34 @@ static struct mvgpu_fence *mvgpu_fence_lookup(struct mvgpu_queue *queue,
 }
 
 /**
- * mvgpu_wait_ioctl() - DRM_IOCTL_MVGPU_WAIT
+ * mvdrm_wait_ioctl() - DRM_IOCTL_MVGPU_WAIT
  * @drm: the DRM device
  * @data: struct drm_mvgpu_wait
  * @file: the DRM file
  *
  * Waits for the submit @seqno of @queue. A submit older than the last
- * MVGPU_DRM_FENCE_HISTORY of its queue that is no longer pending has
+ * MVDRM_FENCE_HISTORY of its queue that is no longer pending has
  * completed; its error is no longer known and it reads as success.
  *
  * Return: 0, -ETIME, -EIO, -EINVAL, or -ERESTARTSYS when interrupted.
  */
-int mvgpu_wait_ioctl(struct drm_device *drm, void *data,
+int mvdrm_wait_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file)
 {
-	struct mvgpu_device *mdev = to_mvgpu_device(drm);
+	struct mvdrm_device *mdrm = to_mvdrm_device(drm);
 	struct drm_mvgpu_wait *args = data;
-	struct mvgpu_queue *queue;
-	struct mvgpu_fence *fence;
+	struct mvdrm_queue *queue;
+	struct mvdrm_fence *fence;
 	unsigned long timeout;
 	long ret;
 
-	if (args->flags || args->queue >= mdev->num_queues ||
+	if (args->flags || args->queue >= mdrm->num_queues ||
 	    args->timeout_ns < 0)
 		return -EINVAL;
-	queue = &mdev->queues[args->queue];
+	queue = &mdrm->queues[args->queue];
 	if (!args->seqno || args->seqno > READ_ONCE(queue->last_seqno))
 		return -EINVAL;
-	fence = mvgpu_fence_lookup(queue, args->seqno);
+	fence = mvdrm_fence_lookup(queue, args->seqno);
 	if (!fence)
 		return 0;
 
@@ -713,44 +713,44 @@ int mvgpu_wait_ioctl(struct drm_device *drm, void *data,
 	return ret;
 }
 
-static void mvgpu_queue_fini(struct mvgpu_queue *queue)
+static void mvdrm_queue_fini(struct mvdrm_queue *queue)
 {
-	struct mvgpu_device *mdev = queue->mdev;
+	struct mvdrm_device *mdrm = queue->mdrm;
 	u32 i;
 
 	if (!queue->ring)
 		return;
 	mutex_lock(&queue->submit_lock);
-	mvgpu_write(mdev, MVGPU_REG_QUEUE(queue->index) + MVGPU_Q_CONTROL,
+	mvdrm_write(mdrm, MVGPU_REG_QUEUE(queue->index) + MVGPU_Q_CONTROL,
 		    MVGPU_Q_CONTROL_RESET);
-	mvgpu_queue_retire(queue, 0);
-	mvgpu_queue_retire(queue, -ENODEV);
+	mvdrm_queue_retire(queue, 0);
+	mvdrm_queue_retire(queue, -ENODEV);
 	mutex_unlock(&queue->submit_lock);
-	for (i = 0; i < MVGPU_DRM_FENCE_HISTORY; i++)
+	for (i = 0; i < MVDRM_FENCE_HISTORY; i++)
 		if (queue->history[i])
 			dma_fence_put(&queue->history[i]->base);
-	dma_free_coherent(&mdev->pdev->dev, MVGPU_DRM_RING_SIZE, queue->ring,
+	dma_free_coherent(&mdrm->pdev->dev, MVDRM_RING_SIZE, queue->ring,
 			  queue->ring_dma);
 	queue->ring = NULL;
 	mutex_destroy(&queue->submit_lock);
 }
 
-static int mvgpu_queue_init(struct mvgpu_device *mdev, u32 index)
+static int mvdrm_queue_init(struct mvdrm_device *mdrm, u32 index)
 {
-	struct mvgpu_queue *queue = &mdev->queues[index];
+	struct mvdrm_queue *queue = &mdrm->queues[index];
 	int ret;
 
-	queue->mdev = mdev;
+	queue->mdrm = mdrm;
 	queue->index = index;
 	queue->fence_context = dma_fence_context_alloc(1);
 	mutex_init(&queue->submit_lock);
 	spin_lock_init(&queue->fence_lock);
 	INIT_LIST_HEAD(&queue->pending);
 	init_waitqueue_head(&queue->space_wait);
-	queue->fence_slot = (__le64 *)mdev->status + index;
-	queue->fence_slot_va = MVGPU_VA_SYSMEM + mdev->status_dma +
+	queue->fence_slot = (__le64 *)mdrm->status + index;
+	queue->fence_slot_va = MVGPU_VA_SYSMEM + mdrm->status_dma +
 			       index * sizeof(__le64);
-	queue->ring = dma_alloc_coherent(&mdev->pdev->dev, MVGPU_DRM_RING_SIZE,
+	queue->ring = dma_alloc_coherent(&mdrm->pdev->dev, MVDRM_RING_SIZE,
 					 &queue->ring_dma, GFP_KERNEL);
 	if (!queue->ring) {
 		mutex_destroy(&queue->submit_lock);
@@ -758,35 +758,35 @@ static int mvgpu_queue_init(struct mvgpu_device *mdev, u32 index)
 	}
 
 	mutex_lock(&queue->submit_lock);
-	ret = mvgpu_queue_hw_init(queue);
+	ret = mvdrm_queue_hw_init(queue);
 	mutex_unlock(&queue->submit_lock);
 	if (ret)
-		mvgpu_queue_fini(queue);
+		mvdrm_queue_fini(queue);
 	return ret;
 }
 
 /**
- * mvgpu_submit_init() - allocate and enable the queues' rings
- * @mdev: the device, with @num_queues set
+ * mvdrm_submit_init() - allocate and enable the queues' rings
+ * @mdrm: the device, with @num_queues set
  *
  * Return: 0 or a negative errno.
  */
-int mvgpu_submit_init(struct mvgpu_device *mdev)
+int mvdrm_submit_init(struct mvdrm_device *mdrm)
 {
 	u32 i;
 	int ret;
 
-	mutex_init(&mdev->recovery_lock);
-	INIT_WORK(&mdev->recovery_work, mvgpu_recovery_work);
-	INIT_DELAYED_WORK(&mdev->hangcheck_work, mvgpu_hangcheck_work);
-	mdev->reset_count = mvgpu_read(mdev, MVGPU_REG_RESET_COUNT);
+	mutex_init(&mdrm->recovery_lock);
+	INIT_WORK(&mdrm->recovery_work, mvdrm_recovery_work);
+	INIT_DELAYED_WORK(&mdrm->hangcheck_work, mvdrm_hangcheck_work);
+	mdrm->reset_count = mvdrm_read(mdrm, MVGPU_REG_RESET_COUNT);
 
-	mdev->status = dma_alloc_coherent(&mdev->pdev->dev, PAGE_SIZE,
-					  &mdev->status_dma, GFP_KERNEL);
-	if (!mdev->status)
+	mdrm->status = dma_alloc_coherent(&mdrm->pdev->dev, PAGE_SIZE,
+					  &mdrm->status_dma, GFP_KERNEL);
+	if (!mdrm->status)
 		return -ENOMEM;
-	for (i = 0; i < mdev->num_queues; i++) {
-		ret = mvgpu_queue_init(mdev, i);
+	for (i = 0; i < mdrm->num_queues; i++) {
+		ret = mvdrm_queue_init(mdrm, i);
 		if (ret)
 			goto out_fini_queues;
 	}
@@ -794,65 +794,65 @@ int mvgpu_submit_init(struct mvgpu_device *mdev)
 
 out_fini_queues:
 	while (i--)
-		mvgpu_queue_fini(&mdev->queues[i]);
-	dma_free_coherent(&mdev->pdev->dev, PAGE_SIZE, mdev->status,
-			  mdev->status_dma);
+		mvdrm_queue_fini(&mdrm->queues[i]);
+	dma_free_coherent(&mdrm->pdev->dev, PAGE_SIZE, mdrm->status,
+			  mdrm->status_dma);
 	return ret;
 }
 
 /**
- * mvgpu_submit_fini() - stop the queues, fail pending work, free the rings
- * @mdev: the device; interrupts are already off
+ * mvdrm_submit_fini() - stop the queues, fail pending work, free the rings
+ * @mdrm: the device; interrupts are already off
  */
-void mvgpu_submit_fini(struct mvgpu_device *mdev)
+void mvdrm_submit_fini(struct mvdrm_device *mdrm)
 {
 	u32 i;
 
-	cancel_work_sync(&mdev->recovery_work);
-	cancel_delayed_work_sync(&mdev->hangcheck_work);
-	for (i = 0; i < mdev->num_queues; i++)
-		mvgpu_queue_fini(&mdev->queues[i]);
-	dma_free_coherent(&mdev->pdev->dev, PAGE_SIZE, mdev->status,
-			  mdev->status_dma);
-	mutex_destroy(&mdev->recovery_lock);
+	cancel_work_sync(&mdrm->recovery_work);
+	cancel_delayed_work_sync(&mdrm->hangcheck_work);
+	for (i = 0; i < mdrm->num_queues; i++)
+		mvdrm_queue_fini(&mdrm->queues[i]);
+	dma_free_coherent(&mdrm->pdev->dev, PAGE_SIZE, mdrm->status,
+			  mdrm->status_dma);
+	mutex_destroy(&mdrm->recovery_lock);
 }
 
 /**
- * mvgpu_irq_init() - request the interrupt (MSI, else INTx) and enable it
- * @mdev: the device
+ * mvdrm_irq_init() - request the interrupt (MSI, else INTx) and enable it
+ * @mdrm: the device
  *
  * Return: 0 or a negative errno.
  */
-int mvgpu_irq_init(struct mvgpu_device *mdev)
+int mvdrm_irq_init(struct mvdrm_device *mdrm)
 {
-	struct pci_dev *pdev = mdev->pdev;
+	struct pci_dev *pdev = mdrm->pdev;
 	int ret;
 
 	ret = pci_alloc_irq_vectors(pdev, 1, 1,
-				    PCI_IRQ_MSI | MVGPU_PCI_IRQ_INTX);
+				    PCI_IRQ_MSI | MVDRM_PCI_IRQ_INTX);
 	if (ret < 0)
 		return ret;
-	mdev->irq = pci_irq_vector(pdev, 0);
-	ret = request_threaded_irq(mdev->irq, mvgpu_irq_handler,
-				   mvgpu_irq_thread, IRQF_SHARED, "mvgpu", mdev);
+	mdrm->irq = pci_irq_vector(pdev, 0);
+	ret = request_threaded_irq(mdrm->irq, mvdrm_irq_handler,
+				   mvdrm_irq_thread, IRQF_SHARED, "mvgpu", mdrm);
 	if (ret) {
 		pci_free_irq_vectors(pdev);
 		return ret;
 	}
-	drm_info(&mdev->drm, "interrupt %d (%s)\n", mdev->irq,
+	drm_info(&mdrm->drm, "interrupt %d (%s)\n", mdrm->irq,
 		 pdev->msi_enabled ? "MSI" : "INTx");
-	mvgpu_irq_hw_init(mdev);
+	mvdrm_irq_hw_init(mdrm);
 	return 0;
 }
 
 /**
- * mvgpu_irq_fini() - mask the device's interrupts and free the IRQ
- * @mdev: the device
+ * mvdrm_irq_fini() - mask the device's interrupts and free the IRQ
+ * @mdrm: the device
  */
-void mvgpu_irq_fini(struct mvgpu_device *mdev)
+void mvdrm_irq_fini(struct mvdrm_device *mdrm)
 {
-	mvgpu_write(mdev, MVGPU_REG_INT_MASK, 0);
-	free_irq(mdev->irq, mdev);
-	pci_free_irq_vectors(mdev->pdev);
-	cancel_work_sync(&mdev->hotplug_work);
+	mvdrm_write(mdrm, MVGPU_REG_INT_MASK, 0);
+	free_irq(mdrm->irq, mdrm);
+	pci_free_irq_vectors(mdrm->pdev);
+	cancel_work_sync(&mdrm->hotplug_work);
 }

@@ -26,8 +26,8 @@
 #include "mvgpu_sim_cmd.h"
 
 /* [addr, addr + size) inside one of @ranges (size 0: always). */
-static bool mvgpu_validate_range(u64 addr, u64 size,
-				 const struct mvgpu_va_range *ranges,
+static bool mvdrm_validate_range(u64 addr, u64 size,
+				 const struct mvdrm_va_range *ranges,
 				 u32 nranges)
 {
 	u64 end, range_end;
@@ -48,7 +48,7 @@ static bool mvgpu_validate_range(u64 addr, u64 size,
 }
 
 /* Bytes of a 2D extent, as the decoder computes it; false on overflow. */
-static bool mvgpu_validate_extent(u64 rows, u64 pitch, u64 row_bytes,
+static bool mvdrm_validate_extent(u64 rows, u64 pitch, u64 row_bytes,
 				  u64 *bytes)
 {
 	u64 span;
@@ -63,8 +63,8 @@ static bool mvgpu_validate_extent(u64 rows, u64 pitch, u64 row_bytes,
 	return true;
 }
 
-static bool mvgpu_validate_blit(const struct mvgpu_sim_cmd *cmd,
-				const struct mvgpu_va_range *ranges,
+static bool mvdrm_validate_blit(const struct mvgpu_sim_cmd *cmd,
+				const struct mvdrm_va_range *ranges,
 				u32 nranges)
 {
 	u64 dst_bytes, src_bytes;
@@ -73,83 +73,83 @@ static bool mvgpu_validate_blit(const struct mvgpu_sim_cmd *cmd,
 	u64 src_row = (u64)cmd->blit.width *
 		      mvgpu_sim_fmt_bpp(cmd->blit.src_format);
 
-	if (!mvgpu_validate_extent(cmd->blit.height, cmd->blit.dst_stride,
+	if (!mvdrm_validate_extent(cmd->blit.height, cmd->blit.dst_stride,
 				   dst_row, &dst_bytes) ||
-	    !mvgpu_validate_extent(cmd->blit.height, cmd->blit.src_stride,
+	    !mvdrm_validate_extent(cmd->blit.height, cmd->blit.src_stride,
 				   src_row, &src_bytes))
 		return false;
-	return mvgpu_validate_range(cmd->blit.dst, dst_bytes, ranges,
+	return mvdrm_validate_range(cmd->blit.dst, dst_bytes, ranges,
 				    nranges) &&
-	       mvgpu_validate_range(cmd->blit.src, src_bytes, ranges, nranges);
+	       mvdrm_validate_range(cmd->blit.src, src_bytes, ranges, nranges);
 }
 
-static bool mvgpu_validate_matrix(u64 addr, u32 rows, u32 cols, u32 ld,
-				  const struct mvgpu_va_range *ranges,
+static bool mvdrm_validate_matrix(u64 addr, u32 rows, u32 cols, u32 ld,
+				  const struct mvdrm_va_range *ranges,
 				  u32 nranges)
 {
 	u64 bytes;
 
-	if (!mvgpu_validate_extent(rows, (u64)ld * 4, (u64)cols * 4, &bytes))
+	if (!mvdrm_validate_extent(rows, (u64)ld * 4, (u64)cols * 4, &bytes))
 		return false;
-	return mvgpu_validate_range(addr, bytes, ranges, nranges);
+	return mvdrm_validate_range(addr, bytes, ranges, nranges);
 }
 
-static bool mvgpu_validate_sgemm(const struct mvgpu_sim_cmd *cmd,
-				 const struct mvgpu_va_range *ranges,
+static bool mvdrm_validate_sgemm(const struct mvgpu_sim_cmd *cmd,
+				 const struct mvdrm_va_range *ranges,
 				 u32 nranges)
 {
-	return mvgpu_validate_matrix(cmd->sgemm.a, cmd->sgemm.m, cmd->sgemm.k,
+	return mvdrm_validate_matrix(cmd->sgemm.a, cmd->sgemm.m, cmd->sgemm.k,
 				     cmd->sgemm.lda, ranges, nranges) &&
-	       mvgpu_validate_matrix(cmd->sgemm.b, cmd->sgemm.k, cmd->sgemm.n,
+	       mvdrm_validate_matrix(cmd->sgemm.b, cmd->sgemm.k, cmd->sgemm.n,
 				     cmd->sgemm.ldb, ranges, nranges) &&
-	       mvgpu_validate_matrix(cmd->sgemm.c, cmd->sgemm.m, cmd->sgemm.n,
+	       mvdrm_validate_matrix(cmd->sgemm.c, cmd->sgemm.m, cmd->sgemm.n,
 				     cmd->sgemm.ldc, ranges, nranges);
 }
 
 /* The memory one decoded packet touches lies inside the buffer list. */
-static bool mvgpu_validate_packet(const struct mvgpu_sim_cmd *cmd,
-				  const struct mvgpu_va_range *ranges,
+static bool mvdrm_validate_packet(const struct mvgpu_sim_cmd *cmd,
+				  const struct mvdrm_va_range *ranges,
 				  u32 nranges)
 {
 	switch (cmd->opcode) {
 	case MVGPU_OP_NOP:
 		return true;
 	case MVGPU_OP_FENCE:
-		return mvgpu_validate_range(cmd->fence.addr, 8, ranges, nranges);
+		return mvdrm_validate_range(cmd->fence.addr, 8, ranges, nranges);
 	case MVGPU_OP_FILL:
-		return mvgpu_validate_range(cmd->fill.dst, cmd->fill.size,
+		return mvdrm_validate_range(cmd->fill.dst, cmd->fill.size,
 					    ranges, nranges);
 	case MVGPU_OP_COPY:
-		return mvgpu_validate_range(cmd->copy.dst, cmd->copy.size,
+		return mvdrm_validate_range(cmd->copy.dst, cmd->copy.size,
 					    ranges, nranges) &&
-		       mvgpu_validate_range(cmd->copy.src, cmd->copy.size,
+		       mvdrm_validate_range(cmd->copy.src, cmd->copy.size,
 					    ranges, nranges);
 	case MVGPU_OP_BLIT:
-		return mvgpu_validate_blit(cmd, ranges, nranges);
+		return mvdrm_validate_blit(cmd, ranges, nranges);
 	case MVGPU_OP_TIMESTAMP:
-		return mvgpu_validate_range(cmd->timestamp.addr, 8, ranges,
+		return mvdrm_validate_range(cmd->timestamp.addr, 8, ranges,
 					    nranges);
 	case MVGPU_OP_WAIT:
-		return mvgpu_validate_range(cmd->wait.addr, 8, ranges, nranges);
+		return mvdrm_validate_range(cmd->wait.addr, 8, ranges, nranges);
 	case MVGPU_OP_SAXPY:
-		return mvgpu_validate_range(cmd->saxpy.x, (u64)cmd->saxpy.n * 4,
+		return mvdrm_validate_range(cmd->saxpy.x, (u64)cmd->saxpy.n * 4,
 					    ranges, nranges) &&
-		       mvgpu_validate_range(cmd->saxpy.y, (u64)cmd->saxpy.n * 4,
+		       mvdrm_validate_range(cmd->saxpy.y, (u64)cmd->saxpy.n * 4,
 					    ranges, nranges);
 	case MVGPU_OP_SGEMM:
-		return mvgpu_validate_sgemm(cmd, ranges, nranges);
+		return mvdrm_validate_sgemm(cmd, ranges, nranges);
 	case MVGPU_OP_REDUCE:
-		return mvgpu_validate_range(cmd->reduce.src,
+		return mvdrm_validate_range(cmd->reduce.src,
 					    (u64)cmd->reduce.n * 4, ranges,
 					    nranges) &&
-		       mvgpu_validate_range(cmd->reduce.dst, 4, ranges, nranges);
+		       mvdrm_validate_range(cmd->reduce.dst, 4, ranges, nranges);
 	default:
 		return false;
 	}
 }
 
 /**
- * mvgpu_validate_commands() - check a submit's command packets
+ * mvdrm_validate_commands() - check a submit's command packets
  * @dw: the packets' dwords in CPU order
  * @count: dwords at @dw; the last packet must end exactly at @count
  * @ranges: GPU virtual address ranges of the submit's buffer objects
@@ -161,8 +161,8 @@ static bool mvgpu_validate_packet(const struct mvgpu_sim_cmd *cmd,
  * Return: 0 when every packet is well formed and stays inside @ranges,
  * -EINVAL otherwise (also for @count 0).
  */
-int mvgpu_validate_commands(const u32 *dw, u32 count,
-			    const struct mvgpu_va_range *ranges, u32 nranges,
+int mvdrm_validate_commands(const u32 *dw, u32 count,
+			    const struct mvdrm_va_range *ranges, u32 nranges,
 			    u32 *bad_dword)
 {
 	struct mvgpu_sim_cmd cmd;
@@ -176,7 +176,7 @@ int mvgpu_validate_commands(const u32 *dw, u32 count,
 		if (mvgpu_sim_cmd_decode(dw + pos, count - pos, &cmd) !=
 		    MVGPU_ERR_NONE)
 			return -EINVAL;
-		if (!mvgpu_validate_packet(&cmd, ranges, nranges))
+		if (!mvdrm_validate_packet(&cmd, ranges, nranges))
 			return -EINVAL;
 		pos += cmd.dwords;
 	}

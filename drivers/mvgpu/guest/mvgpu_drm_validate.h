@@ -12,17 +12,17 @@
 #include <linux/types.h>
 
 /**
- * struct mvgpu_va_range - GPU virtual address range of one buffer object
+ * struct mvdrm_va_range - GPU virtual address range of one buffer object
  * @start: first byte
  * @size: bytes; a range never wraps past 2^64
  */
-struct mvgpu_va_range {
+struct mvdrm_va_range {
 	u64 start;
 	u64 size;
 };
 
-int mvgpu_validate_commands(const u32 *dw, u32 count,
-			    const struct mvgpu_va_range *ranges, u32 nranges,
+int mvdrm_validate_commands(const u32 *dw, u32 count,
+			    const struct mvdrm_va_range *ranges, u32 nranges,
 			    u32 *bad_dword);
 
 #endif /* _MVGPU_DRM_VALIDATE_H_ */
