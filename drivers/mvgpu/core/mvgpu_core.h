@@ -20,6 +20,7 @@
 
 #include "mvgpu_cfg_space.h"
 #include "mvgpu_display.h"
+#include "mvgpu_irq.h"
 #include "mvgpu_partition.h"
 #include "mvgpu_sched.h"
 
@@ -155,22 +156,6 @@ struct mvgpu_queue {
 	u64 wd_runs;
 };
 
-/**
- * struct mvgpu_irq - interrupt delivery of a vGPU to its user
- * @intx_trigger: eventfd signalled on INTx assertion, or NULL
- * @msi_trigger: eventfd signalled per MSI message, or NULL
- * @req_trigger: eventfd signalled when the host wants the device back
- * @intx_masked: INTx masked by the user (or automasked after firing)
- * @intx_asserted: the INTx line is currently asserted
- */
-struct mvgpu_irq {
-	struct eventfd_ctx *intx_trigger;
-	struct eventfd_ctx *msi_trigger;
-	struct eventfd_ctx *req_trigger;
-	bool intx_masked;
-	bool intx_asserted;
-};
-
 /* dma_unmap callbacks remembered to refuse stale re-pinning. */
 #define MVGPU_UNMAP_LOG		8
 
@@ -281,7 +266,5 @@ void mvgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
 
 /* mvgpu_vfio.c */
 extern const struct vfio_device_ops mvgpu_vfio_ops;
-void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu, u32 new_events);
-void mvgpu_irq_release(struct mvgpu_vgpu *vgpu);
 
 #endif /* _MVGPU_CORE_H_ */

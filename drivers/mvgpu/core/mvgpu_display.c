@@ -32,6 +32,7 @@
 
 #include "mvgpu_compat.h"
 #include "mvgpu_core.h"
+#include "mvgpu_irq.h"
 #include "mvgpu_edid.h"
 
 static_assert(MVGPU_REGION_EDID == VFIO_PCI_NUM_REGIONS);

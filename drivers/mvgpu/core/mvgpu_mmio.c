@@ -19,6 +19,7 @@
 #include <uapi/mvgpu/mvgpu_regs.h>
 
 #include "mvgpu_core.h"
+#include "mvgpu_irq.h"
 
 /**
  * struct mvgpu_mmio_reg - emulation of one BAR0 register

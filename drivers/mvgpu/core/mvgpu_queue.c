@@ -32,6 +32,7 @@
 #include <uapi/mvgpu/mvgpu_regs.h>
 
 #include "mvgpu_core.h"
+#include "mvgpu_irq.h"
 #include "mvgpu_trace.h"
 
 static u32 mvgpu_queue_hwq(struct mvgpu_vgpu *vgpu, u32 q)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The VFIO face of a vGPU: regions, read/write, mmap, interrupts, reset.
+ * The VFIO face of a vGPU: device ops, ioctl dispatch, region read/write
+ * and mmap. Interrupts are mvgpu_irq.c's, the display regions
+ * mvgpu_display_host.c's.
  *
  * DOC: VFIO regions
  *
@@ -15,12 +17,10 @@
  * checked for overflow and bounds; a bad one is -EINVAL.
  */
 
-#include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/mdev.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
-#include <linux/pci_regs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -29,6 +29,7 @@
 
 #include "mvgpu_compat.h"
 #include "mvgpu_core.h"
+#include "mvgpu_irq.h"
 
 /* Largest BAR2 read or write through the file handled per bounce. */
 #define MVGPU_BOUNCE_SIZE	PAGE_SIZE
@@ -54,221 +55,6 @@ static u64 mvgpu_region_size(struct mvgpu_vgpu *vgpu, unsigned int index)
 	default:
 		return 0;
 	}
-}
-
-static void mvgpu_intx_fire_locked(struct mvgpu_vgpu *vgpu)
-{
-	struct mvgpu_irq *irq = &vgpu->irq;
-
-	if (!irq->intx_asserted || irq->intx_masked || !irq->intx_trigger)
-		return;
-	/* Level-triggered: masked until the user unmasks (EOI). */
-	irq->intx_masked = true;
-	mvgpu_eventfd_signal(irq->intx_trigger);
-}
-
-/**
- * mvgpu_irq_update_locked() - deliver interrupt state changes to the user
- * @vgpu: the vGPU, &mvgpu_vgpu.state_lock held
- * @new_events: interrupt sources that just became pending and enabled
- *
- * With MSI enabled, each batch of new events sends one message. Otherwise
- * INTx is a level: asserted while an enabled source is pending and the
- * command register allows it, signalled on assertion and after unmask.
- */
-void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu, u32 new_events)
-{
-	struct mvgpu_irq *irq = &vgpu->irq;
-	u32 pending = vgpu->regs.int_status & vgpu->regs.int_mask;
-	bool was_asserted = irq->intx_asserted;
-
-	lockdep_assert_held(&vgpu->state_lock);
-
-	if (mvgpu_cfg_msi_enabled(&vgpu->cfg)) {
-		irq->intx_asserted = false;
-		if ((new_events & pending) && irq->msi_trigger)
-			mvgpu_eventfd_signal(irq->msi_trigger);
-		return;
-	}
-
-	irq->intx_asserted = pending &&
-		!(mvgpu_cfg_command(&vgpu->cfg) & PCI_COMMAND_INTX_DISABLE);
-	if (irq->intx_asserted && !was_asserted)
-		mvgpu_intx_fire_locked(vgpu);
-}
-
-static void mvgpu_eventfd_replace(struct eventfd_ctx **slot,
-				  struct eventfd_ctx *ctx)
-{
-	if (*slot)
-		eventfd_ctx_put(*slot);
-	*slot = ctx;
-}
-
-/**
- * mvgpu_irq_release() - drop every interrupt eventfd of a vGPU
- * @vgpu: the vGPU
- *
- * Process context.
- */
-void mvgpu_irq_release(struct mvgpu_vgpu *vgpu)
-{
-	struct mvgpu_irq *irq = &vgpu->irq;
-
-	mutex_lock(&vgpu->state_lock);
-	mvgpu_eventfd_replace(&irq->intx_trigger, NULL);
-	mvgpu_eventfd_replace(&irq->msi_trigger, NULL);
-	mvgpu_eventfd_replace(&irq->req_trigger, NULL);
-	irq->intx_masked = false;
-	irq->intx_asserted = false;
-	mutex_unlock(&vgpu->state_lock);
-}
-
-static int mvgpu_set_trigger(struct eventfd_ctx **slot, u32 flags, u32 count,
-			     const void *data)
-{
-	struct eventfd_ctx *ctx;
-	s32 fd;
-
-	if (!count) {
-		if ((flags & VFIO_IRQ_SET_DATA_TYPE_MASK) != VFIO_IRQ_SET_DATA_NONE)
-			return -EINVAL;
-		mvgpu_eventfd_replace(slot, NULL);
-		return 0;
-	}
-
-	switch (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
-	case VFIO_IRQ_SET_DATA_EVENTFD:
-		memcpy(&fd, data, sizeof(fd));
-		if (fd < 0) {
-			mvgpu_eventfd_replace(slot, NULL);
-			return 0;
-		}
-		ctx = eventfd_ctx_fdget(fd);
-		if (IS_ERR(ctx))
-			return PTR_ERR(ctx);
-		mvgpu_eventfd_replace(slot, ctx);
-		return 0;
-	case VFIO_IRQ_SET_DATA_BOOL:
-		if (!*(const u8 *)data)
-			return 0;
-		fallthrough;
-	case VFIO_IRQ_SET_DATA_NONE:
-		/* Loopback test of the eventfd, as vfio-pci offers. */
-		if (*slot)
-			mvgpu_eventfd_signal(*slot);
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
-static bool mvgpu_irq_flag_set(u32 flags, const void *data)
-{
-	if ((flags & VFIO_IRQ_SET_DATA_TYPE_MASK) == VFIO_IRQ_SET_DATA_BOOL)
-		return *(const u8 *)data;
-	return (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) == VFIO_IRQ_SET_DATA_NONE;
-}
-
-static int mvgpu_set_intx_locked(struct mvgpu_vgpu *vgpu, u32 flags,
-				 u32 count, const void *data)
-{
-	struct mvgpu_irq *irq = &vgpu->irq;
-	u32 data_type = flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
-
-	switch (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
-	case VFIO_IRQ_SET_ACTION_MASK:
-		if (data_type == VFIO_IRQ_SET_DATA_EVENTFD || count != 1)
-			return -EINVAL;
-		if (mvgpu_irq_flag_set(flags, data))
-			irq->intx_masked = true;
-		return 0;
-	case VFIO_IRQ_SET_ACTION_UNMASK:
-		/* No resampling eventfd: userspace falls back to ioctls. */
-		if (data_type == VFIO_IRQ_SET_DATA_EVENTFD)
-			return -ENOTTY;
-		if (count != 1)
-			return -EINVAL;
-		if (mvgpu_irq_flag_set(flags, data)) {
-			irq->intx_masked = false;
-			mvgpu_intx_fire_locked(vgpu);
-		}
-		return 0;
-	case VFIO_IRQ_SET_ACTION_TRIGGER:
-		if (!count)
-			irq->intx_masked = false;
-		return mvgpu_set_trigger(&irq->intx_trigger, flags, count, data);
-	default:
-		return -EINVAL;
-	}
-}
-
-static int mvgpu_set_irqs_locked(struct mvgpu_vgpu *vgpu,
-				 const struct vfio_irq_set *hdr,
-				 const void *data)
-{
-	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
-	int ret;
-
-	switch (hdr->index) {
-	case VFIO_PCI_INTX_IRQ_INDEX:
-		return mvgpu_set_intx_locked(vgpu, hdr->flags, hdr->count, data);
-	case VFIO_PCI_MSI_IRQ_INDEX:
-		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
-			return -EINVAL;
-		ret = mvgpu_set_trigger(&vgpu->irq.msi_trigger, hdr->flags,
-					hdr->count, data);
-		return ret;
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
-			return -EINVAL;
-		return mvgpu_set_trigger(&vgpu->irq.req_trigger, hdr->flags,
-					 hdr->count, data);
-	default:
-		return -EINVAL;
-	}
-}
-
-static int mvgpu_irq_count(unsigned int index)
-{
-	switch (index) {
-	case VFIO_PCI_INTX_IRQ_INDEX:
-	case VFIO_PCI_MSI_IRQ_INDEX:
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static long mvgpu_ioctl_set_irqs(struct mvgpu_vgpu *vgpu, void __user *arg)
-{
-	size_t minsz = offsetofend(struct vfio_irq_set, count);
-	struct vfio_irq_set hdr;
-	size_t data_size = 0;
-	u8 *data = NULL;
-	int ret;
-
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
-	if (hdr.index >= VFIO_PCI_NUM_IRQS)
-		return -EINVAL;
-	ret = vfio_set_irqs_validate_and_prepare(&hdr,
-						 mvgpu_irq_count(hdr.index),
-						 VFIO_PCI_NUM_IRQS, &data_size);
-	if (ret)
-		return ret;
-	if (data_size) {
-		data = memdup_user(arg + minsz, data_size);
-		if (IS_ERR(data))
-			return PTR_ERR(data);
-	}
-
-	mutex_lock(&vgpu->state_lock);
-	ret = mvgpu_set_irqs_locked(vgpu, &hdr, data);
-	mutex_unlock(&vgpu->state_lock);
-	kfree(data);
-	return ret;
 }
 
 static long mvgpu_ioctl_get_info(struct mvgpu_vgpu *vgpu, void __user *arg)
@@ -333,27 +119,6 @@ static long mvgpu_ioctl_get_region_info(struct mvgpu_vgpu *vgpu,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long mvgpu_ioctl_get_irq_info(struct mvgpu_vgpu *vgpu, void __user *arg)
-{
-	size_t minsz = offsetofend(struct vfio_irq_info, count);
-	struct vfio_irq_info info;
-
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
-		return -EINVAL;
-
-	info.count = mvgpu_irq_count(info.index);
-	info.flags = 0;
-	if (info.count)
-		info.flags = VFIO_IRQ_INFO_EVENTFD;
-	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
-		info.flags |= VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
-	else if (info.count)
-		info.flags |= VFIO_IRQ_INFO_NORESIZE;
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
-}
-
 static long mvgpu_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -366,9 +131,9 @@ static long mvgpu_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_GET_REGION_INFO:
 		return mvgpu_ioctl_get_region_info(vgpu, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
-		return mvgpu_ioctl_get_irq_info(vgpu, uarg);
+		return mvgpu_irq_ioctl_get_info(vgpu, uarg);
 	case VFIO_DEVICE_SET_IRQS:
-		return mvgpu_ioctl_set_irqs(vgpu, uarg);
+		return mvgpu_irq_ioctl_set_irqs(vgpu, uarg);
 	case VFIO_DEVICE_RESET:
 		return mvgpu_vgpu_reset(vgpu);
 	case VFIO_DEVICE_QUERY_GFX_PLANE:
@@ -607,17 +372,7 @@ static void mvgpu_vfio_close_device(struct vfio_device *vdev)
 
 static void mvgpu_vfio_request(struct vfio_device *vdev, unsigned int count)
 {
-	struct mvgpu_vgpu *vgpu = vdev_to_vgpu(vdev);
-
-	mutex_lock(&vgpu->state_lock);
-	if (vgpu->irq.req_trigger) {
-		if (!count)
-			dev_info(vdev->dev, "mvgpu: asking the user to release the vGPU\n");
-		mvgpu_eventfd_signal(vgpu->irq.req_trigger);
-	} else if (!count) {
-		dev_info(vdev->dev, "mvgpu: vGPU is in use; waiting for its user to close it\n");
-	}
-	mutex_unlock(&vgpu->state_lock);
+	mvgpu_irq_request(vdev_to_vgpu(vdev), count);
 }
 
 const struct vfio_device_ops mvgpu_vfio_ops = {

@@ -23,6 +23,7 @@
 #include <uapi/mvgpu/mvgpu_regs.h>
 
 #include "mvgpu_core.h"
+#include "mvgpu_irq.h"
 
 static void mvgpu_vgpu_report_shortage(struct mvgpu_vgpu *vgpu,
 				       enum mvgpu_partition_resource res)
@@ -314,7 +315,7 @@ int mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu)
 	mutex_lock(&vgpu->state_lock);
 	mvgpu_regs_reset(vgpu);
 	vgpu->regs.reset_count++;
-	vgpu->irq.intx_asserted = false;
+	mvgpu_irq_reset_locked(vgpu);
 	mutex_unlock(&vgpu->state_lock);
 	mvgpu_vgpu_sched_count(vgpu, 0, 1);
 
