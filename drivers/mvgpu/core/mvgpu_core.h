@@ -34,6 +34,7 @@
 /* full, 1/2, 1/4, 1/8, 1/16 of a pGPU */
 #define MVGPU_MAX_TYPES		5
 
+struct dentry;
 struct mvgpu_pgpu;
 
 /**
@@ -58,6 +59,8 @@ struct mvgpu_type {
 
 /**
  * struct mvgpu_pgpu - a physical GPU offered by a backend
+ * @link: entry in the module's list of pGPUs, which sysfs attributes
+ *	search by device; guarded by that list's lock (mvgpu_pgpu.c)
  * @dev: the pGPU device; mdev parent
  * @ops: backend operations
  * @backend_priv: backend cookie passed to @ops
@@ -75,8 +78,11 @@ struct mvgpu_type {
  *	enabled, i.e. while its owner lives)
  * @ctx_owner: vGPU holding each context, or NULL; as @hwq_owner
  * @sched: the engine scheduler, with its own lock (mvgpu_sched.h)
+ * @debugfs: the pGPU's debugfs directory (mvgpu_debugfs.c); set at
+ *	registration, fixed
  */
 struct mvgpu_pgpu {
+	struct list_head link;
 	struct device *dev;
 	const struct mvgpu_backend_ops *ops;
 	void *backend_priv;
@@ -93,6 +99,7 @@ struct mvgpu_pgpu {
 	struct mvgpu_vgpu **hwq_owner;
 	struct mvgpu_vgpu **ctx_owner;
 	struct mvgpu_pgpu_sched sched;
+	struct dentry *debugfs;
 };
 
 /**
@@ -198,6 +205,8 @@ struct mvgpu_unmap_range {
  *	&mvgpu_pgpu_sched.lock of @pgpu
  * @display: scanout plane, virtual monitor and their host view; its own
  *	lock (&mvgpu_display.lock) nests inside @state_lock
+ * @debugfs: the vGPU's debugfs directory (mvgpu_debugfs.c); set at
+ *	creation, fixed
  */
 struct mvgpu_vgpu {
 	struct vfio_device vdev;
@@ -222,6 +231,7 @@ struct mvgpu_vgpu {
 	struct mvgpu_unmap_range unmap_log[MVGPU_UNMAP_LOG];
 	struct mvgpu_vgpu_sched sched;
 	struct mvgpu_display display;
+	struct dentry *debugfs;
 };
 
 static inline struct mvgpu_vgpu *vdev_to_vgpu(struct vfio_device *vdev)

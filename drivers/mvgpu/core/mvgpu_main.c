@@ -10,30 +10,27 @@
  * registers the mdev driver; pGPUs come and go as backends register them.
  */
 
-#include <linux/debugfs.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
 
 #include "mvgpu_core.h"
-
-/* /sys/kernel/debug/mvgpu: one directory per pGPU. */
-struct dentry *mvgpu_debugfs_root;
+#include "mvgpu_debugfs.h"
 
 static int __init mvgpu_init(void)
 {
 	int ret;
 
-	mvgpu_debugfs_root = debugfs_create_dir("mvgpu", NULL);
+	mvgpu_debugfs_init();
 	ret = mdev_register_driver(&mvgpu_mdev_driver);
 	if (ret)
-		debugfs_remove_recursive(mvgpu_debugfs_root);
+		mvgpu_debugfs_exit();
 	return ret;
 }
 
 static void __exit mvgpu_exit(void)
 {
 	mdev_unregister_driver(&mvgpu_mdev_driver);
-	debugfs_remove_recursive(mvgpu_debugfs_root);
+	mvgpu_debugfs_exit();
 }
 
 module_init(mvgpu_init);

@@ -21,6 +21,7 @@
 #include <linux/vfio.h>
 
 #include "mvgpu_core.h"
+#include "mvgpu_debugfs.h"
 
 static const struct {
 	const char *sysfs_name;
@@ -37,25 +38,14 @@ static const struct {
 static DEFINE_MUTEX(mvgpu_pgpus_lock);
 static LIST_HEAD(mvgpu_pgpus);
 
-/**
- * struct mvgpu_pgpu_entry - a pGPU on the global list, for sysfs lookups
- * @pgpu: the pGPU
- * @link: entry in mvgpu_pgpus, under mvgpu_pgpus_lock
- */
-struct mvgpu_pgpu_entry {
-	struct mvgpu_pgpu *pgpu;
-	struct list_head link;
-};
-
 static struct mvgpu_pgpu *mvgpu_pgpu_find(struct device *dev)
 {
-	struct mvgpu_pgpu_entry *entry;
-	struct mvgpu_pgpu *found = NULL;
+	struct mvgpu_pgpu *pgpu, *found = NULL;
 
 	mutex_lock(&mvgpu_pgpus_lock);
-	list_for_each_entry(entry, &mvgpu_pgpus, link) {
-		if (entry->pgpu->dev == dev) {
-			found = entry->pgpu;
+	list_for_each_entry(pgpu, &mvgpu_pgpus, link) {
+		if (pgpu->dev == dev) {
+			found = pgpu;
 			break;
 		}
 	}
@@ -322,7 +312,6 @@ struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
 				       const struct mvgpu_pgpu_caps *caps,
 				       void *backend_priv)
 {
-	struct mvgpu_pgpu_entry *entry;
 	struct mvgpu_pgpu *pgpu;
 	int ret;
 
@@ -333,11 +322,8 @@ struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
 		return ERR_PTR(ret);
 
 	pgpu = kzalloc(sizeof(*pgpu), GFP_KERNEL);
-	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
-	if (!pgpu || !entry) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
+	if (!pgpu)
+		return ERR_PTR(-ENOMEM);
 	pgpu->dev = dev;
 	pgpu->ops = ops;
 	pgpu->caps = *caps;
@@ -362,10 +348,10 @@ struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
 	ret = mvgpu_pgpu_sched_init(pgpu);
 	if (ret)
 		goto out_pool_fini;
+	mvgpu_debugfs_pgpu_init(pgpu);
 
-	entry->pgpu = pgpu;
 	mutex_lock(&mvgpu_pgpus_lock);
-	list_add_tail(&entry->link, &mvgpu_pgpus);
+	list_add_tail(&pgpu->link, &mvgpu_pgpus);
 	mutex_unlock(&mvgpu_pgpus_lock);
 
 	ret = sysfs_create_group(&dev->kobj, &mvgpu_pgpu_group);
@@ -386,17 +372,15 @@ out_remove_group:
 	sysfs_remove_group(&dev->kobj, &mvgpu_pgpu_group);
 out_unlist:
 	mutex_lock(&mvgpu_pgpus_lock);
-	list_del(&entry->link);
+	list_del(&pgpu->link);
 	mutex_unlock(&mvgpu_pgpus_lock);
+	mvgpu_debugfs_pgpu_fini(pgpu);
 	mvgpu_pgpu_sched_fini(pgpu);
 out_pool_fini:
 	mvgpu_partition_pool_fini(&pgpu->pool);
 out_free:
-	if (pgpu) {
-		kfree(pgpu->ctx_owner);
-		kfree(pgpu->hwq_owner);
-	}
-	kfree(entry);
+	kfree(pgpu->ctx_owner);
+	kfree(pgpu->hwq_owner);
 	kfree(pgpu);
 	return ERR_PTR(ret);
 }
@@ -411,22 +395,16 @@ EXPORT_SYMBOL_GPL(mvgpu_pgpu_register);
  */
 void mvgpu_pgpu_unregister(struct mvgpu_pgpu *pgpu)
 {
-	struct mvgpu_pgpu_entry *entry, *next;
-
 	/* Removes every mdev of the parent, each waiting for its users. */
 	mdev_unregister_parent(&pgpu->parent);
 	sysfs_remove_group(&pgpu->dev->kobj, &mvgpu_pgpu_group);
 
 	mutex_lock(&mvgpu_pgpus_lock);
-	list_for_each_entry_safe(entry, next, &mvgpu_pgpus, link) {
-		if (entry->pgpu == pgpu) {
-			list_del(&entry->link);
-			kfree(entry);
-		}
-	}
+	list_del(&pgpu->link);
 	mutex_unlock(&mvgpu_pgpus_lock);
 
 	WARN_ON(!list_empty(&pgpu->vgpus));
+	mvgpu_debugfs_pgpu_fini(pgpu);
 	mvgpu_pgpu_sched_fini(pgpu);
 	mvgpu_partition_pool_fini(&pgpu->pool);
 	mutex_destroy(&pgpu->lock);

@@ -28,8 +28,8 @@
  *
  * Accounting (busy time, jobs, preemptions, faults, resets, utilization
  * over one-second windows) is kept per vGPU and per pGPU under the same
- * lock, and shown in sysfs, in debugfs ("mvgpu/<pgpu>/sched") and through
- * the tracepoints of mvgpu_trace.h.
+ * lock, and shown in sysfs, in debugfs ("mvgpu/<pgpu>/sched",
+ * mvgpu_debugfs.c) and through the tracepoints of mvgpu_trace.h.
  *
  * The watchdog runs from a periodic work item: a queue that has work but
  * has not moved forward (&mvgpu_backend_ops.queue_progress) for
@@ -40,12 +40,10 @@
  */
 
 #include <linux/atomic.h>
-#include <linux/debugfs.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mdev.h>
 #include <linux/minmax.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -592,57 +590,6 @@ void mvgpu_vgpu_sched_stats(struct mvgpu_vgpu *vgpu,
 	spin_unlock(&vgpu->pgpu->sched.lock);
 }
 
-static void mvgpu_sched_show_vgpu(struct seq_file *m, struct mvgpu_vgpu *vgpu)
-{
-	struct mvgpu_vgpu_sched *vs = &vgpu->sched;
-	const struct mvgpu_sched_entity *e = &vs->entity;
-	const struct mvgpu_sched_stats *st = &vs->stats;
-
-	seq_printf(m, "%-36s %4u %6u %4u %8u %c%c %3d %14llu %10llu %8llu %6llu %6llu %4u\n",
-		   dev_name(vgpu->vdev.dev), vgpu->part.context, e->weight,
-		   e->cap_pct, e->share_ppm, e->runnable ? 'R' : '-',
-		   vs->wait_until ? 'W' : '-', vs->engine, st->busy_ns,
-		   st->jobs, st->preemptions, st->faults, st->resets,
-		   st->utilization);
-}
-
-static int mvgpu_sched_debugfs_show(struct seq_file *m, void *unused)
-{
-	struct mvgpu_pgpu *pgpu = m->private;
-	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
-	struct mvgpu_vgpu *vgpu;
-	u32 i;
-
-	mutex_lock(&pgpu->lock);
-	spin_lock(&ps->lock);
-	seq_printf(m, "pgpu %u policy %s slice_ns %llu watchdog_ms %u engines %u runnable %u\n",
-		   ps->id, mvgpu_sched_policy_name(ps->policy.policy),
-		   ps->policy.slice_ns, ps->watchdog_ms,
-		   pgpu->caps.num_engines, ps->policy.num_runnable);
-	seq_printf(m, "total busy_ns %llu jobs %llu preemptions %llu faults %llu resets %llu utilization %u\n",
-		   ps->stats.busy_ns, ps->stats.jobs, ps->stats.preemptions,
-		   ps->stats.faults, ps->stats.resets, ps->stats.utilization);
-	for (i = 0; i < pgpu->caps.num_engines; i++) {
-		struct mvgpu_vgpu *cur = ps->engines[i].vgpu;
-
-		if (cur)
-			seq_printf(m, "engine %u ctx %u\n", i,
-				   cur->part.context);
-		else
-			seq_printf(m, "engine %u idle\n", i);
-	}
-	seq_printf(m, "%-36s %4s %6s %4s %8s %2s %3s %14s %10s %8s %6s %6s %4s\n",
-		   "vgpu", "ctx", "weight", "cap", "share", "st", "eng",
-		   "busy_ns", "jobs", "preempt", "faults", "resets", "util");
-	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_link)
-		if (vgpu->sched.added)
-			mvgpu_sched_show_vgpu(m, vgpu);
-	spin_unlock(&ps->lock);
-	mutex_unlock(&pgpu->lock);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(mvgpu_sched_debugfs);
-
 static void mvgpu_pgpu_sched_stop_engines(struct mvgpu_pgpu *pgpu)
 {
 	u32 i;
@@ -696,10 +643,6 @@ int mvgpu_pgpu_sched_init(struct mvgpu_pgpu *pgpu)
 	}
 	queue_delayed_work(system_unbound_wq, &ps->tick,
 			   mvgpu_sched_tick_delay(ps));
-	ps->debugfs = debugfs_create_dir(dev_name(pgpu->dev),
-					 mvgpu_debugfs_root);
-	debugfs_create_file("sched", 0444, ps->debugfs, pgpu,
-			    &mvgpu_sched_debugfs_fops);
 	return 0;
 }
 
@@ -713,8 +656,6 @@ void mvgpu_pgpu_sched_fini(struct mvgpu_pgpu *pgpu)
 {
 	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
 
-	debugfs_remove_recursive(ps->debugfs);
-	ps->debugfs = NULL;
 	cancel_delayed_work_sync(&ps->tick);
 	mvgpu_pgpu_sched_stop_engines(pgpu);
 	kfree(ps->engines);

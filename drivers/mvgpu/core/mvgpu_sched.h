@@ -2,7 +2,7 @@
 /*
  * The engine scheduler of the mvgpu core: per-pGPU engine threads that run
  * vGPUs in time slices under a policy (mvgpu_sched_policy.h), accounting,
- * the hang watchdog, sysfs and debugfs views.
+ * the hang watchdog and the accounting shown in sysfs and debugfs.
  */
 #ifndef _MVGPU_SCHED_H_
 #define _MVGPU_SCHED_H_
@@ -14,7 +14,6 @@
 
 #include "mvgpu_sched_policy.h"
 
-struct dentry;
 struct device;
 struct mvgpu_pgpu;
 struct mvgpu_vgpu;
@@ -80,7 +79,6 @@ struct mvgpu_sched_engine {
  * @tick: periodic work: utilization windows and the hang watchdog
  * @window_start_ns: start of the current utilization window
  * @stats: totals of the pGPU
- * @debugfs: the pGPU's debugfs directory
  */
 struct mvgpu_pgpu_sched {
 	u32 id;
@@ -95,7 +93,6 @@ struct mvgpu_pgpu_sched {
 	struct delayed_work tick;
 	u64 window_start_ns;
 	struct mvgpu_sched_stats stats;
-	struct dentry *debugfs;
 };
 
 /**
@@ -141,7 +138,5 @@ void mvgpu_pgpu_sched_stats(struct mvgpu_pgpu *pgpu,
 			    struct mvgpu_sched_stats *stats);
 void mvgpu_vgpu_sched_stats(struct mvgpu_vgpu *vgpu,
 			    struct mvgpu_sched_stats *stats);
-
-extern struct dentry *mvgpu_debugfs_root;
 
 #endif /* _MVGPU_SCHED_H_ */

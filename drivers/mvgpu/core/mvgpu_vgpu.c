@@ -23,6 +23,7 @@
 #include <uapi/mvgpu/mvgpu_regs.h>
 
 #include "mvgpu_core.h"
+#include "mvgpu_debugfs.h"
 #include "mvgpu_irq.h"
 
 static void mvgpu_vgpu_report_shortage(struct mvgpu_vgpu *vgpu,
@@ -183,6 +184,7 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 	mvgpu_vgpu_init_cfg(vgpu);
 	mvgpu_regs_reset(vgpu);
 	mvgpu_vgpu_sched_add(vgpu);
+	mvgpu_debugfs_vgpu_init(vgpu);
 	return 0;
 
 out_unmap_vram:
@@ -211,6 +213,7 @@ void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu)
 {
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 
+	mvgpu_debugfs_vgpu_fini(vgpu);
 	mvgpu_queues_stop(vgpu);
 	mvgpu_vgpu_sched_remove(vgpu);
 	mvgpu_dma_release_all(vgpu, true);
