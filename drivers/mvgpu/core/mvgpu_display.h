@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Display of a vGPU: the guest's scanout registers, its virtual monitor
- * (EDID, link) and what the host sees of them (VFIO EDID region, graphics
- * plane queries, the scanout region and dma-bufs).
+ * Display of a vGPU: the guest's scanout registers and its virtual monitor
+ * (EDID, link) in mvgpu_display.c, what the host sees of them (VFIO EDID
+ * region, graphics plane queries, the scanout region) in
+ * mvgpu_display_host.c, and dma-bufs in mvgpu_dmabuf.c.
  */
 #ifndef _MVGPU_DISPLAY_H_
 #define _MVGPU_DISPLAY_H_
@@ -91,6 +92,7 @@ struct mvgpu_display {
 
 struct vm_area_struct;
 
+/* mvgpu_display.c: guest registers and the virtual monitor */
 int mvgpu_display_init(struct mvgpu_vgpu *vgpu);
 void mvgpu_display_fini(struct mvgpu_vgpu *vgpu);
 void mvgpu_display_reset_locked(struct mvgpu_vgpu *vgpu);
@@ -101,6 +103,12 @@ void mvgpu_display_write_locked(struct mvgpu_vgpu *vgpu, u32 offset, u32 val);
 bool mvgpu_display_plane_get(struct mvgpu_vgpu *vgpu,
 			     struct mvgpu_display_plane *plane);
 u32 mvgpu_display_format_bpp(u32 format);
+void mvgpu_display_host_link(struct mvgpu_vgpu *vgpu, bool up);
+
+/* mvgpu_display_host.c: the host's view (regions, plane queries) */
+int mvgpu_display_scanout_init(struct mvgpu_display *disp);
+void mvgpu_display_scanout_fini(struct mvgpu_display *disp);
+void mvgpu_display_scanout_zap(struct mvgpu_display *disp);
 ssize_t mvgpu_display_edid_rw(struct mvgpu_vgpu *vgpu, char __user *ubuf,
 			      size_t count, u64 offset, bool write);
 ssize_t mvgpu_display_scanout_read(struct mvgpu_vgpu *vgpu, char __user *ubuf,
