@@ -26,11 +26,10 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$repo/dkms.conf")
 mok_key=/var/lib/dkms/mok.key
 mok_cert=/var/lib/dkms/mok.pub
 
-echo "TAP version 13"
+ktap_print_header
 
 if [[ $(id -u) -ne 0 ]] || ! command -v dkms >/dev/null; then
-	echo "Bail out! needs root and dkms (make deps)"
-	exit 1
+	ktap_bail_out "needs root and dkms (make deps)"
 fi
 
 kvers=()
@@ -73,16 +72,16 @@ make -C "$repo" --no-print-directory dkms-uninstall >/dev/null 2>&1
 start=$SECONDS
 log=$work/dkms-install.log
 if make -C "$repo" --no-print-directory dkms-install DKMS_KERNELS="${kvers[*]}" >"$log" 2>&1; then
-	tap_ok "make dkms-install for ${kvers[*]} ($((SECONDS - start)) s)"
+	ktap_test_pass "make dkms-install for ${kvers[*]} ($((SECONDS - start)) s)"
 else
-	tap_not_ok "make dkms-install for ${kvers[*]}"
-	tap_diag_file "$log" 40
+	ktap_test_fail "make dkms-install for ${kvers[*]}"
+	ktap_print_file "$log" 40
 fi
 
 for kver in "${kvers[@]}"; do
 	status=$(dkms status -m mvgpu -v "$version" -k "$kver" 2>/dev/null)
 	[[ $status == *": installed"* ]]
-	tap_status $? "dkms status: installed for $kver" "status: '$status'"
+	ktap_test_status $? "dkms status: installed for $kver" "status: '$status'"
 
 	bad=0 detail=''
 	for name in mvgpu mvgpu_sim; do
@@ -90,7 +89,7 @@ for kver in "${kvers[@]}"; do
 		vermagic=$(modinfo -F vermagic "$f")
 		[[ $vermagic == "$kver "* ]] || { bad=1; detail+=" $name vermagic '$vermagic'"; }
 	done
-	tap_status $bad "mvgpu.ko and mvgpu_sim.ko in /lib/modules/$kver/updates/dkms with vermagic $kver" "$detail"
+	ktap_test_status $bad "mvgpu.ko and mvgpu_sim.ko in /lib/modules/$kver/updates/dkms with vermagic $kver" "$detail"
 
 	bad=0 detail=''
 	for name in mvgpu mvgpu_sim; do
@@ -100,14 +99,14 @@ for kver in "${kvers[@]}"; do
 		eco_verify_module_signature "$f" "$mok_cert" "$work" ||
 			{ bad=1; detail+=" $name: signature does not verify with $mok_cert"; }
 	done
-	tap_status $bad "modules for $kver signed by the DKMS MOK key ($mok_cert)" "$detail"
+	ktap_test_status $bad "modules for $kver signed by the DKMS MOK key ($mok_cert)" "$detail"
 
 	deps=$(modinfo -F depends "$(dkms_module "$kver" mvgpu_sim)" 2>/dev/null)
 	[[ $deps == mvgpu ]]
-	tap_status $? "modinfo: mvgpu_sim depends on mvgpu ($kver)" "depends='$deps'"
+	ktap_test_status $? "modinfo: mvgpu_sim depends on mvgpu ($kver)" "depends='$deps'"
 
 	grep -q '^updates/dkms/mvgpu_sim.ko.*: updates/dkms/mvgpu.ko' "/lib/modules/$kver/modules.dep" 2>/dev/null
-	tap_status $? "modules.dep of $kver lists mvgpu_sim with its dependency on mvgpu"
+	ktap_test_status $? "modules.dep of $kver lists mvgpu_sim with its dependency on mvgpu"
 done
 
 # What the kernel package's post-install hook runs for a new kernel.
@@ -117,10 +116,10 @@ log=$work/autoinstall.log
 /etc/kernel/postinst.d/dkms "$last" >"$log" 2>&1
 status=$(dkms status -m mvgpu -v "$version" -k "$last" 2>/dev/null)
 if [[ $status == *": installed"* ]] && dkms_module "$last" mvgpu >/dev/null; then
-	tap_ok "kernel post-install hook (/etc/kernel/postinst.d/dkms $last) rebuilds and installs mvgpu"
+	ktap_test_pass "kernel post-install hook (/etc/kernel/postinst.d/dkms $last) rebuilds and installs mvgpu"
 else
-	tap_not_ok "kernel post-install hook rebuilds mvgpu for $last"
-	tap_diag_file "$log" 30
+	ktap_test_fail "kernel post-install hook rebuilds mvgpu for $last"
+	ktap_print_file "$log" 30
 fi
 
 log=$work/dkms-uninstall.log
@@ -128,7 +127,7 @@ make -C "$repo" --no-print-directory dkms-uninstall >"$log" 2>&1
 left=$(dkms status -m mvgpu 2>/dev/null; ls -d /usr/src/mvgpu-* 2>/dev/null;
        for kver in "${kvers[@]}"; do dkms_module "$kver" mvgpu; done)
 [[ -z $left ]]
-tap_status $? "make dkms-uninstall removes the registration, sources and modules" "left: $left"
+ktap_test_status $? "make dkms-uninstall removes the registration, sources and modules" "left: $left"
 
 # "make install" into a staging root, from a copy of the tree so that the
 # shared build directory is left alone.
@@ -150,36 +149,36 @@ for f in "lib/modules/$kver/extra/mvgpu.ko" "lib/modules/$kver/extra/mvgpu_sim.k
 	[[ -e $dest/$f ]] || missing+=" $f"
 done
 if [[ $rc -eq 0 && -z $missing ]]; then
-	tap_ok "make install DESTDIR= installs modules, modprobe.d, modules-load.d, udev rule and mvgpu-smi"
+	ktap_test_pass "make install DESTDIR= installs modules, modprobe.d, modules-load.d, udev rule and mvgpu-smi"
 else
-	tap_not_ok "make install DESTDIR= (exit $rc, missing:$missing)"
-	tap_diag_file "$log" 30
+	ktap_test_fail "make install DESTDIR= (exit $rc, missing:$missing)"
+	ktap_print_file "$log" 30
 fi
 
 ok=0
 for name in mvgpu mvgpu_sim; do
 	eco_verify_module_signature "$dest/lib/modules/$kver/extra/$name.ko" "$mok_cert" "$work" || ok=1
 done
-tap_status $ok "make install MOK_KEY= MOK_CERT= signs both modules with that key"
+ktap_test_status $ok "make install MOK_KEY= MOK_CERT= signs both modules with that key"
 
 grep -qx 'mvgpu_sim' "$dest/etc/modules-load.d/mvgpu.conf" 2>/dev/null &&
 	! grep -q '^options' "$dest/etc/modprobe.d/mvgpu.conf" 2>/dev/null
-tap_status $? "modules-load.d loads mvgpu_sim; the modprobe.d example sets no option"
+ktap_test_status $? "modules-load.d loads mvgpu_sim; the modprobe.d example sets no option"
 
 make -C "$copy" --no-print-directory uninstall KDIR="/lib/modules/$kver/build" \
 	DESTDIR="$dest" PREFIX=/usr >>"$log" 2>&1
 left=$(find "$dest" -type f)
 [[ -z $left ]]
-tap_status $? "make uninstall DESTDIR= removes every installed file" "left: $left"
+ktap_test_status $? "make uninstall DESTDIR= removes every installed file" "left: $left"
 
 # The Debian packages, when the tools to build them are there (they are
 # not part of make deps: "make deb" is optional).
 if ! command -v dh_dkms >/dev/null || ! command -v dpkg-buildpackage >/dev/null; then
-	tap_skip "make deb" "debhelper and dh-dkms not installed"
-	tap_skip "lintian on the packages" "debhelper and dh-dkms not installed"
-	tap_skip "dpkg -i mvgpu-dkms builds and installs for every kernel with headers" "no packages"
-	tap_skip "dpkg --purge mvgpu-dkms leaves nothing" "no packages"
-	tap_done
+	ktap_test_skip "make deb" "debhelper and dh-dkms not installed"
+	ktap_test_skip "lintian on the packages" "debhelper and dh-dkms not installed"
+	ktap_test_skip "dpkg -i mvgpu-dkms builds and installs for every kernel with headers" "no packages"
+	ktap_test_skip "dpkg --purge mvgpu-dkms leaves nothing" "no packages"
+	ktap_finished
 	exit
 fi
 deb_dir=$copy/build/deb
@@ -188,16 +187,16 @@ make -C "$copy" --no-print-directory deb >"$log" 2>&1
 rc=$?
 debs=("$deb_dir"/mvgpu-dkms_"$version"_all.deb "$deb_dir"/mvgpu-tools_"$version"_*[0-9a-z].deb)
 [[ $rc -eq 0 && -f ${debs[0]} && -f ${debs[1]} ]]
-tap_status $? "make deb builds mvgpu-dkms and mvgpu-tools" "exit $rc; $(tail -5 "$log")"
+ktap_test_status $? "make deb builds mvgpu-dkms and mvgpu-tools" "exit $rc; $(tail -5 "$log")"
 
 if command -v lintian >/dev/null; then
 	lintian --pedantic "$deb_dir"/mvgpu_"$version"_*.changes >"$work/lintian.log" 2>&1
 	rc=$?
 	grep -E '^[EW]: ' "$work/lintian.log" | sed 's/^/#   /'
 	[[ $rc -eq 0 ]] && ! grep -qE '^[EW]: ' "$work/lintian.log"
-	tap_status $? "lintian --pedantic: no error, no warning"
+	ktap_test_status $? "lintian --pedantic: no error, no warning"
 else
-	tap_skip "lintian on the packages" "lintian not installed"
+	ktap_test_skip "lintian on the packages" "lintian not installed"
 fi
 
 log=$work/dpkg.log
@@ -208,12 +207,12 @@ for kver in "${kvers[@]}"; do
 	[[ $(dkms status -m mvgpu -v "$version" -k "$kver" 2>/dev/null) == *": installed"* ]] || bad=1
 done
 [[ -f /usr/lib/udev/rules.d/61-mvgpu-mdevctl.rules && -x /usr/bin/mvgpu-smi ]] || bad=1
-tap_status $bad "dpkg -i: mvgpu-dkms builds and installs for ${kvers[*]}; rule and mvgpu-smi in place" "$(tail -5 "$log")"
+ktap_test_status $bad "dpkg -i: mvgpu-dkms builds and installs for ${kvers[*]}; rule and mvgpu-smi in place" "$(tail -5 "$log")"
 
 dpkg --purge mvgpu-dkms mvgpu-tools >>"$log" 2>&1
 left=$(dkms status -m mvgpu 2>/dev/null; ls -d /usr/src/mvgpu-* /usr/bin/mvgpu-smi \
        /usr/lib/udev/rules.d/61-mvgpu-mdevctl.rules /etc/modprobe.d/mvgpu.conf 2>/dev/null)
 [[ -z $left ]]
-tap_status $? "dpkg --purge removes the packages, the DKMS modules and their files" "left: $left"
+ktap_test_status $? "dpkg --purge removes the packages, the DKMS modules and their files" "left: $left"
 
-tap_done
+ktap_finished

@@ -1,51 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Shared helpers of the ecosystem tests: TAP output, and for the tests in
-# the VM test bed the writable directories, udevd, libvirtd and module
-# reloads that mdevctl and libvirt need. Sourced, not run.
+# Shared helpers of the ecosystem tests, on top of tools/lib/prologue.sh
+# (KTAP output, the common lookups): for the tests in the VM test bed the
+# writable directories, udevd, libvirtd and module reloads that mdevctl and
+# libvirt need. Sourced, not run.
 
-eco_tap_num=0
-eco_tap_failed=0
-
-tap_ok() { # DESCRIPTION
-	eco_tap_num=$((eco_tap_num + 1))
-	echo "ok $eco_tap_num $1"
-}
-
-tap_not_ok() { # DESCRIPTION
-	eco_tap_num=$((eco_tap_num + 1))
-	eco_tap_failed=$((eco_tap_failed + 1))
-	echo "not ok $eco_tap_num $1"
-}
-
-tap_skip() { # DESCRIPTION REASON
-	eco_tap_num=$((eco_tap_num + 1))
-	echo "ok $eco_tap_num $1 # SKIP $2"
-}
-
-# tap_status STATUS DESCRIPTION [DETAIL]: ok when STATUS is 0, else not ok
-# with DETAIL as a diagnostic line.
-tap_status() {
-	if [[ $1 -eq 0 ]]; then
-		tap_ok "$2"
-	else
-		tap_not_ok "$2"
-		[[ -n ${3:-} ]] && echo "#   $3"
-	fi
-	return 0
-}
-
-tap_diag_file() { # FILE [LINES]
-	[[ -f $1 ]] && tail -n "${2:-20}" "$1" | sed 's/^/#   /'
-	return 0
-}
-
-# Trailing plan; exit status 0 only if every test passed.
-tap_done() {
-	echo "1..$eco_tap_num"
-	[[ $eco_tap_failed -eq 0 ]]
-}
+# shellcheck source=tools/lib/prologue.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/prologue.sh"
 
 # eco_verify_module_signature KO CERT_DER WORKDIR: the module's appended
 # PKCS#7 signature verifies against CERT_DER (what the kernel checks once
@@ -83,8 +45,7 @@ EOF
 eco_vm_init() {
 	local i names=(stdin stdout stderr)
 	if [[ $(id -u) -ne 0 || ${MVGPU_IN_VM:-0} != 1 ]]; then
-		echo "Bail out! run in the test VM: tools/vm/run -- $0"
-		exit 1
+		ktap_bail_out "run in the test VM: tools/vm/run -- $0"
 	fi
 	[[ -e /dev/fd ]] || ln -s /proc/self/fd /dev/fd
 	for i in 0 1 2; do
@@ -98,10 +59,6 @@ eco_pgpus() {
 	for p in /sys/class/mdev_bus/*; do
 		[[ -d $p/mvgpu ]] && basename "$p"
 	done
-}
-
-eco_uuid() {
-	cat /proc/sys/kernel/random/uuid
 }
 
 eco_type_attr() { # PGPU TYPE ATTR

@@ -17,17 +17,15 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=selftests/ecosystem/lib.sh
 source "$repo/selftests/ecosystem/lib.sh"
 
-echo "TAP version 13"
+ktap_print_header
 eco_vm_init
 echo "# $(mdevctl --version 2>&1 | head -1)"
 if ! eco_setup_state_dirs; then
-	echo "Bail out! cannot make /etc/mdevctl.d and /var/cache writable"
-	exit 1
+	ktap_bail_out "cannot make /etc/mdevctl.d and /var/cache writable"
 fi
 mapfile -t pgpus < <(eco_pgpus)
 if [[ ${#pgpus[@]} -lt 2 ]]; then
-	echo "Bail out! needs two pGPUs (tools/vm/run --pgpus 2), found ${#pgpus[@]}"
-	exit 1
+	ktap_bail_out "needs two pGPUs (tools/vm/run --pgpus 2), found ${#pgpus[@]}"
 fi
 p0=${pgpus[0]} p1=${pgpus[1]}
 work=$(mktemp -d /tmp/mdevctl-test.XXXXXX)
@@ -98,26 +96,26 @@ vgpu_gone() { [[ ! -e /sys/bus/mdev/devices/$1 ]]; }
 # -- types --
 mdevctl types --dumpjson >"$work/types.json" 2>&1
 types_match_sysfs "${pgpus[@]}" <"$work/types.json"
-tap_status $? "mdevctl types: every pGPU (${pgpus[*]}) with every type, name, description, device_api and available_instances as in sysfs"
+ktap_test_status $? "mdevctl types: every pGPU (${pgpus[*]}) with every type, name, description, device_api and available_instances as in sysfs"
 
 for t in full half quarter eighth sixteenth; do
 	grep -q "\"mvgpu_sim-$t\"" "$work/types.json" || missing_type=$t
 done
 [[ -z ${missing_type:-} ]]
-tap_status $? "mdevctl types lists mvgpu_sim-{full,half,quarter,eighth,sixteenth}" "missing: ${missing_type:-}"
+ktap_test_status $? "mdevctl types lists mvgpu_sim-{full,half,quarter,eighth,sixteenth}" "missing: ${missing_type:-}"
 
 # -- transient start/stop --
-u_half=$(eco_uuid)
+u_half=$(mvgpu_new_uuid)
 half_before=$(eco_type_attr "$p0" mvgpu_sim-half available_instances)
 mdevctl start -p "$p0" -t mvgpu_sim-half -u "$u_half" >"$work/out" 2>&1 && vgpu_exists "$u_half"
-tap_status $? "mdevctl start -p $p0 -t mvgpu_sim-half creates the vGPU" "$(head -3 "$work/out")"
+ktap_test_status $? "mdevctl start -p $p0 -t mvgpu_sim-half creates the vGPU" "$(head -3 "$work/out")"
 
 mdevctl list --dumpjson >"$work/list.json" 2>&1
 list_has "$work/list.json" "$u_half" "$p0" mvgpu_sim-half manual
-tap_status $? "mdevctl list --dumpjson shows it (parent, type, start=manual)"
+ktap_test_status $? "mdevctl list --dumpjson shows it (parent, type, start=manual)"
 
 mdevctl list | grep -q "^$u_half $p0 mvgpu_sim-half"
-tap_status $? "mdevctl list shows it"
+ktap_test_status $? "mdevctl list shows it"
 
 mdevctl types --dumpjson >"$work/types.json" 2>&1
 half_after=$(python3 -c '
@@ -128,39 +126,39 @@ for e in json.load(open(sys.argv[1])):
             print(t["mvgpu_sim-half"]["available_instances"])
 ' "$work/types.json" "$p0")
 types_match_sysfs "${pgpus[@]}" <"$work/types.json" && [[ $half_after -eq $((half_before - 1)) ]]
-tap_status $? "mdevctl types after the start: counts follow sysfs (half on $p0: $half_before -> $half_after)"
+ktap_test_status $? "mdevctl types after the start: counts follow sysfs (half on $p0: $half_before -> $half_after)"
 
 mdevctl stop -u "$u_half" >"$work/out" 2>&1 && vgpu_gone "$u_half" &&
 	[[ $(mdevctl list --dumpjson | tr -d ' \n') == "[]" ]]
-tap_status $? "mdevctl stop removes it; mdevctl list --dumpjson is empty" "$(head -3 "$work/out")"
+ktap_test_status $? "mdevctl stop removes it; mdevctl list --dumpjson is empty" "$(head -3 "$work/out")"
 
 # -- persistent definitions --
-u_auto0=$(eco_uuid) u_auto1=$(eco_uuid) u_manual=$(eco_uuid)
+u_auto0=$(mvgpu_new_uuid) u_auto1=$(mvgpu_new_uuid) u_manual=$(mvgpu_new_uuid)
 mdevctl define -p "$p0" -t mvgpu_sim-quarter -u "$u_auto0" --auto &&
 	mdevctl define -p "$p1" -t mvgpu_sim-eighth -u "$u_auto1" --auto &&
 	mdevctl define -p "$p0" -t mvgpu_sim-sixteenth -u "$u_manual" &&
 	[[ -f /etc/mdevctl.d/$p0/$u_auto0 && -f /etc/mdevctl.d/$p1/$u_auto1 &&
 	   -f /etc/mdevctl.d/$p0/$u_manual ]] &&
 	vgpu_gone "$u_auto0" && vgpu_gone "$u_auto1" && vgpu_gone "$u_manual"
-tap_status $? "mdevctl define (two --auto, one manual) writes /etc/mdevctl.d/<parent>/<uuid> and creates nothing"
+ktap_test_status $? "mdevctl define (two --auto, one manual) writes /etc/mdevctl.d/<parent>/<uuid> and creates nothing"
 
 mdevctl list --defined --dumpjson >"$work/defined.json" 2>&1
 list_has "$work/defined.json" "$u_auto0" "$p0" mvgpu_sim-quarter auto &&
 	list_has "$work/defined.json" "$u_auto1" "$p1" mvgpu_sim-eighth auto &&
 	list_has "$work/defined.json" "$u_manual" "$p0" mvgpu_sim-sixteenth manual
-tap_status $? "mdevctl list --defined --dumpjson shows the three definitions"
+ktap_test_status $? "mdevctl list --defined --dumpjson shows the three definitions"
 
 mdevctl start -u "$u_manual" >"$work/out" 2>&1 && vgpu_exists "$u_manual" &&
 	[[ $(basename "$(readlink "/sys/bus/mdev/devices/$u_manual/mdev_type")") == mvgpu_sim-sixteenth ]] &&
 	mdevctl stop -u "$u_manual" && vgpu_gone "$u_manual"
-tap_status $? "mdevctl start -u of a defined vGPU creates it with its type; stop removes it" "$(head -3 "$work/out")"
+ktap_test_status $? "mdevctl start -u of a defined vGPU creates it with its type; stop removes it" "$(head -3 "$work/out")"
 
 # -- attributes --
 # mdevctl writes each attribute of a definition, in order, to
 # /sys/bus/mdev/devices/<uuid>/<attr> once it has created the device; if
 # a write fails it removes the device again. The scheduler's weight and
 # cap and the display's dma-buf switch are per-vGPU writable attributes.
-u_attr=$(eco_uuid)
+u_attr=$(mvgpu_new_uuid)
 mdevctl define -p "$p1" -t mvgpu_sim-sixteenth -u "$u_attr" &&
 	mdevctl modify -u "$u_attr" --addattr=mvgpu/sched_weight --value=300 &&
 	mdevctl modify -u "$u_attr" --addattr=mvgpu/sched_cap_pct --value=40 &&
@@ -177,14 +175,14 @@ for entry in json.load(open(sys.argv[1])):
                     {"mvgpu/display_dmabuf": "1"}] else 1)
 sys.exit(1)
 ' "$work/defined.json" "$u_attr"
-tap_status $? "mdevctl modify --addattr=mvgpu/sched_weight --value=300 (and sched_cap_pct 40, display_dmabuf 1) stores them in the definition" \
+ktap_test_status $? "mdevctl modify --addattr=mvgpu/sched_weight --value=300 (and sched_cap_pct 40, display_dmabuf 1) stores them in the definition" \
 	"$(tr -d ' \n' <"$work/defined.json" | head -c 400)"
 
 attr_of() { cat "/sys/bus/mdev/devices/$1/mvgpu/$2" 2>/dev/null; }
 mdevctl start -u "$u_attr" >"$work/out" 2>&1 && vgpu_exists "$u_attr" &&
 	[[ $(attr_of "$u_attr" sched_weight) == 300 && $(attr_of "$u_attr" sched_cap_pct) == 40 &&
 	   $(attr_of "$u_attr" display_dmabuf) == 1 ]]
-tap_status $? "mdevctl start writes them: sysfs sched_weight reads 300, sched_cap_pct 40, display_dmabuf 1" \
+ktap_test_status $? "mdevctl start writes them: sysfs sched_weight reads 300, sched_cap_pct 40, display_dmabuf 1" \
 	"$(head -3 "$work/out"); weight $(attr_of "$u_attr" sched_weight) cap $(attr_of "$u_attr" sched_cap_pct) dmabuf $(attr_of "$u_attr" display_dmabuf)"
 mdevctl stop -u "$u_attr" >/dev/null 2>&1
 
@@ -192,27 +190,27 @@ sixteenth_before=$(eco_type_attr "$p1" mvgpu_sim-sixteenth available_instances)
 mdevctl modify -u "$u_attr" --addattr=mvgpu/sched_weight --value=0 >/dev/null 2>&1
 ! mdevctl start -u "$u_attr" >"$work/out" 2>&1 && vgpu_gone "$u_attr" &&
 	[[ $(eco_type_attr "$p1" mvgpu_sim-sixteenth available_instances) -eq $sixteenth_before ]]
-tap_status $? "an out-of-range weight (0) in the definition: mdevctl start fails and leaves no vGPU behind" "$(head -2 "$work/out")"
+ktap_test_status $? "an out-of-range weight (0) in the definition: mdevctl start fails and leaves no vGPU behind" "$(head -2 "$work/out")"
 mdevctl undefine -u "$u_attr" >/dev/null 2>&1
 
 # The same attributes in the JSON a transient start takes.
-u_json=$(eco_uuid)
+u_json=$(mvgpu_new_uuid)
 echo '{"mdev_type": "mvgpu_sim-sixteenth", "start": "manual", "attrs": [{"mvgpu/sched_weight": "250"}]}' >"$work/attr.json"
 mdevctl start -p "$p1" -u "$u_json" --jsonfile "$work/attr.json" >"$work/out" 2>&1 &&
 	[[ $(attr_of "$u_json" sched_weight) == 250 && $(attr_of "$u_json" sched_cap_pct) == 0 ]] &&
 	mdevctl stop -u "$u_json" && vgpu_gone "$u_json"
-tap_status $? "mdevctl start --jsonfile with attrs: weight 250, cap left at 0" "$(head -2 "$work/out")"
+ktap_test_status $? "mdevctl start --jsonfile with attrs: weight 250, cap left at 0" "$(head -2 "$work/out")"
 
 echo '{"mdev_type": "mvgpu_sim-sixteenth", "start": "manual", "attrs": [{"mvgpu/sched_cap_pct": "101"}]}' >"$work/attr.json"
 ! mdevctl start -p "$p1" -u "$u_json" --jsonfile "$work/attr.json" >"$work/out" 2>&1 && vgpu_gone "$u_json" &&
 	[[ $(eco_type_attr "$p1" mvgpu_sim-sixteenth available_instances) -eq $sixteenth_before ]]
-tap_status $? "mdevctl start --jsonfile with a cap of 101%: fails, no vGPU left" "$(head -2 "$work/out")"
+ktap_test_status $? "mdevctl start --jsonfile with a cap of 101%: fails, no vGPU left" "$(head -2 "$work/out")"
 
 sixteenth_before=$(eco_type_attr "$p0" mvgpu_sim-sixteenth available_instances)
 mdevctl modify -u "$u_manual" --addattr=mvgpu/resets --value=1 >/dev/null 2>&1
 ! mdevctl start -u "$u_manual" >"$work/out" 2>&1 && vgpu_gone "$u_manual" &&
 	[[ $(eco_type_attr "$p0" mvgpu_sim-sixteenth available_instances) -eq $sixteenth_before ]]
-tap_status $? "--addattr on a read-only attribute: mdevctl start fails and leaves no vGPU behind" "$(head -2 "$work/out")"
+ktap_test_status $? "--addattr on a read-only attribute: mdevctl start fails and leaves no vGPU behind" "$(head -2 "$work/out")"
 mdevctl modify -u "$u_manual" --delattr --index=0 >/dev/null 2>&1
 
 # -- --auto at parent registration, through udev --
@@ -222,28 +220,28 @@ else
 	echo "# Debian's 60-mdevctl.rules calls /usr/sbin/mdevctl, absent here: only 61-mvgpu-mdevctl.rules can start them"
 fi
 eco_start_udevd /lib/udev/rules.d/60-mdevctl.rules "$repo/packaging/udev/61-mvgpu-mdevctl.rules"
-tap_status $? "systemd-udevd runs in the VM with 60-mdevctl.rules and 61-mvgpu-mdevctl.rules" "$(tail -3 /run/udevd.log 2>/dev/null)"
+ktap_test_status $? "systemd-udevd runs in the VM with 60-mdevctl.rules and 61-mvgpu-mdevctl.rules" "$(tail -3 /run/udevd.log 2>/dev/null)"
 
 start=$SECONDS
 eco_reload_modules
-tap_status $? "reload mvgpu.ko and mvgpu_sim.ko (both pGPUs unregister and register again)"
+ktap_test_status $? "reload mvgpu.ko and mvgpu_sim.ko (both pGPUs unregister and register again)"
 
 udevadm settle -t 60
 wait_for 30 vgpu_exists "$u_auto0" && wait_for 30 vgpu_exists "$u_auto1"
-tap_status $? "the two --auto vGPUs come back after the reload ($((SECONDS - start)) s)" "$(tail -5 /run/udevd.log 2>/dev/null)"
+ktap_test_status $? "the two --auto vGPUs come back after the reload ($((SECONDS - start)) s)" "$(tail -5 /run/udevd.log 2>/dev/null)"
 
 [[ $(basename "$(readlink "/sys/bus/mdev/devices/$u_auto0/mdev_type")") == mvgpu_sim-quarter &&
    $(basename "$(readlink "/sys/bus/mdev/devices/$u_auto1/mdev_type")") == mvgpu_sim-eighth &&
    $(basename "$(dirname "$(readlink -f "/sys/bus/mdev/devices/$u_auto1")")") == "$p1" ]]
-tap_status $? "they come back on their parents with their types"
+ktap_test_status $? "they come back on their parents with their types"
 
 vgpu_gone "$u_manual"
-tap_status $? "the manual definition is not started"
+ktap_test_status $? "the manual definition is not started"
 
 mdevctl list --dumpjson >"$work/list.json" 2>&1
 list_has "$work/list.json" "$u_auto0" "$p0" mvgpu_sim-quarter auto &&
 	list_has "$work/list.json" "$u_auto1" "$p1" mvgpu_sim-eighth auto
-tap_status $? "mdevctl list --dumpjson shows them active with start=auto"
+ktap_test_status $? "mdevctl list --dumpjson shows them active with start=auto"
 
 # -- undefine --
 mdevctl undefine -u "$u_auto0" && mdevctl undefine -u "$u_auto1" &&
@@ -251,13 +249,13 @@ mdevctl undefine -u "$u_auto0" && mdevctl undefine -u "$u_auto1" &&
 	[[ ! -e /etc/mdevctl.d/$p0/$u_auto0 && ! -e /etc/mdevctl.d/$p1/$u_auto1 ]] &&
 	[[ $(mdevctl list --defined --dumpjson | tr -d ' \n') == "[]" ]] &&
 	vgpu_exists "$u_auto0"
-tap_status $? "mdevctl undefine drops the definitions and leaves running vGPUs running"
+ktap_test_status $? "mdevctl undefine drops the definitions and leaves running vGPUs running"
 
 mdevctl stop -u "$u_auto0" && mdevctl stop -u "$u_auto1" &&
 	vgpu_gone "$u_auto0" && vgpu_gone "$u_auto1" &&
 	mdevctl types --dumpjson | types_match_sysfs "${pgpus[@]}" &&
 	[[ $(eco_type_attr "$p0" mvgpu_sim-full available_instances) -eq 1 &&
 	   $(eco_type_attr "$p1" mvgpu_sim-full available_instances) -eq 1 ]]
-tap_status $? "after stopping them both pGPUs are whole again (full: 1 available each)"
+ktap_test_status $? "after stopping them both pGPUs are whole again (full: 1 available each)"
 
-tap_done
+ktap_finished

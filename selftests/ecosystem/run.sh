@@ -15,6 +15,8 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tools/lib/prologue.sh
+source "$here/../../tools/lib/prologue.sh"
 tests=(smi mdevctl libvirt)
 [[ $# -gt 0 ]] && tests=("$@")
 
@@ -23,21 +25,21 @@ start=$SECONDS
 for t in "${tests[@]}"; do
 	script=$here/${t}_test.sh
 	if [[ ! -x $script ]]; then
-		echo "# ecosystem: no test $t ($script)"
+		ktap_print_msg "ecosystem: no test $t ($script)"
 		failed+=("$t")
 		continue
 	fi
-	echo "# ecosystem: running ${t}_test.sh"
+	ktap_print_msg "ecosystem: running ${t}_test.sh"
 	t_start=$SECONDS
 	"$script"
 	rc=$?
-	echo "# ecosystem: ${t}_test.sh exit $rc, $((SECONDS - t_start)) s"
+	ktap_print_msg "ecosystem: ${t}_test.sh exit $rc, $((SECONDS - t_start)) s"
 	[[ $rc -eq 0 ]] || failed+=("$t")
 done
 
-echo "# ecosystem: ${#tests[@]} scripts, ${#failed[@]} failed, $((SECONDS - start)) s"
+ktap_print_msg "ecosystem: ${#tests[@]} scripts, ${#failed[@]} failed, $((SECONDS - start)) s"
 if [[ ${#failed[@]} -gt 0 ]]; then
-	echo "# ecosystem: failed: ${failed[*]}"
+	ktap_print_msg "ecosystem: failed: ${failed[*]}"
 	exit 1
 fi
 exit 0

@@ -21,18 +21,16 @@ source "$repo/selftests/ecosystem/lib.sh"
 smi=$repo/build/tools/mvgpu-smi
 hold=$repo/build/ecosystem/vgpu_hold
 
-echo "TAP version 13"
+ktap_print_header
 eco_vm_init
 for bin in "$smi" "$hold"; do
 	if [[ ! -x $bin ]]; then
-		echo "Bail out! $bin missing: run 'make -C selftests/ecosystem' on the host"
-		exit 1
+		ktap_bail_out "$bin missing: run 'make -C selftests/ecosystem' on the host"
 	fi
 done
 mapfile -t pgpus < <(eco_pgpus)
 if [[ ${#pgpus[@]} -lt 2 ]]; then
-	echo "Bail out! needs two pGPUs, found ${#pgpus[@]}"
-	exit 1
+	ktap_bail_out "needs two pGPUs, found ${#pgpus[@]}"
 fi
 p0=${pgpus[0]} p1=${pgpus[1]}
 work=$(mktemp -d /tmp/smi-test.XXXXXX)
@@ -185,10 +183,10 @@ sys.exit(1 if errors else 0)
 EOF
 }
 
-u_half=$(eco_uuid) u_quarter=$(eco_uuid) u_eighth=$(eco_uuid)
+u_half=$(mvgpu_new_uuid) u_quarter=$(mvgpu_new_uuid) u_eighth=$(mvgpu_new_uuid)
 create "$p0" mvgpu_sim-half "$u_half" && create "$p1" mvgpu_sim-quarter "$u_quarter" &&
 	create "$p1" mvgpu_sim-eighth "$u_eighth"
-tap_status $? "create half on $p0, quarter and eighth on $p1"
+ktap_test_status $? "create half on $p0, quarter and eighth on $p1"
 
 "$smi" >"$work/table" 2>&1
 rc=$?
@@ -197,11 +195,11 @@ sed 's/^/# | /' "$work/table"
 	grep -q "^$u_half *$p0 *mvgpu_sim-half *128 " "$work/table" &&
 	grep -q "^$u_quarter *$p1 *mvgpu_sim-quarter *64 " "$work/table" &&
 	grep -q "^$u_eighth *$p1 *mvgpu_sim-eighth *32 " "$work/table"
-tap_status $? "table lists both pGPUs and the three vGPUs with pGPU, type and VRAM"
+ktap_test_status $? "table lists both pGPUs and the three vGPUs with pGPU, type and VRAM"
 
 grep "^$u_half" "$work/table" | grep -qE ' 0 +0% +50% +0  -$' &&
 	grep "^$u_eighth" "$work/table" | grep -qE ' 0 +0% +12.5% +0  -$'
-tap_status $? "table: resets, utilization, type share, faults and owner of idle vGPUs (0, 0%, 50% or 12.5%, 0, -)" \
+ktap_test_status $? "table: resets, utilization, type share, faults and owner of idle vGPUs (0, 0%, 50% or 12.5%, 0, -)" \
 	"$(grep -E "^($u_half|$u_eighth)" "$work/table")"
 
 # read_files DIR NAME...: the files' first lines, space-separated, into
@@ -243,42 +241,42 @@ for p in "$p0" "$p1"; do
 	got=$(table_row "$work/table" "pGPU           policy" "$p")
 	[[ $got == "$want" ]] || { bad=1; echo "#   $p: table '$got', sysfs '$want'"; }
 done
-tap_status $bad "table: policy, slice, watchdog and scheduler totals of each pGPU as in sysfs"
+ktap_test_status $bad "table: policy, slice, watchdog and scheduler totals of each pGPU as in sysfs"
 
 [[ $(table_row "$work/table" "vGPU                                 weight" "$u_half") == "$u_half 100 none 0.000 0 0" ]]
-tap_status $? "table: weight, cap, busy time, jobs and preemptions of an idle vGPU (100, none, 0.000, 0, 0)" \
+ktap_test_status $? "table: weight, cap, busy time, jobs and preemptions of an idle vGPU (100, none, 0.000, 0, 0)" \
 	"$(table_row "$work/table" "vGPU                                 weight" "$u_half")"
 
 grep -qE "^$p0 +mvgpu_sim +128/256 MiB +2 +32/64 +1/32 +1$" "$work/table" &&
 	grep -qE "^$p0 +mvgpu_sim-full +mvgpu-full-256M +256 +64 +1/1 +0$" "$work/table" &&
 	grep -qE "^$p0 +mvgpu_sim-quarter +mvgpu-quarter-64M +64 +16 +1/4 +2$" "$work/table"
-tap_status $? "table: pGPU usage (VRAM, queues, contexts) and type availability of $p0"
+ktap_test_status $? "table: pGPU usage (VRAM, queues, contexts) and type availability of $p0"
 
 "$smi" --json >"$work/json" 2>&1
 check_json "$work/json"
-tap_status $? "--json agrees with sysfs: pGPUs, types, availability, scheduler settings and totals, vGPUs, their attributes and counters; no null"
+ktap_test_status $? "--json agrees with sysfs: pGPUs, types, availability, scheduler settings and totals, vGPUs, their attributes and counters; no null"
 
 # 200 FILL jobs, then one that faults (a FILL past the end of VRAM).
 hold_jobs=200
 "$hold" "$u_quarter" 2 "$hold_jobs" 1 >"$work/hold.out" 2>&1 &
 hold_pid=$!
 wait_for 120 grep -q ready "$work/hold.out"
-tap_status $? "vgpu_hold opens $u_quarter through VFIO, resets it twice, runs $hold_jobs jobs and one fault" "$(cat "$work/hold.out")"
+ktap_test_status $? "vgpu_hold opens $u_quarter through VFIO, resets it twice, runs $hold_jobs jobs and one fault" "$(cat "$work/hold.out")"
 
 wait_for 20 utilization_settled
 "$smi" --json >"$work/json" 2>&1
 check_json "$work/json" "$u_quarter" "$hold_pid" 2 "$hold_jobs" 1
-tap_status $? "--json: the held vGPU's owner is vgpu_hold ($hold_pid), resets 2, faults 1, at least $hold_jobs jobs, as sysfs says; the others have none"
+ktap_test_status $? "--json: the held vGPU's owner is vgpu_hold ($hold_pid), resets 2, faults 1, at least $hold_jobs jobs, as sysfs says; the others have none"
 
 "$smi" >"$work/table" 2>&1
 grep "^$u_quarter" "$work/table" | grep -qE " 2 +[0-9]+% +25% +1  $hold_pid \(vgpu_hold\)\$"
-tap_status $? "table: resets 2, share 25%, faults 1, owner '$hold_pid (vgpu_hold)'" "$(grep "^$u_quarter" "$work/table")"
+ktap_test_status $? "table: resets 2, share 25%, faults 1, owner '$hold_pid (vgpu_hold)'" "$(grep "^$u_quarter" "$work/table")"
 
 read -r _ weight cap busy jobs _ < <(table_row "$work/table" "vGPU                                 weight" "$u_quarter")
 [[ $weight == 100 && $cap == none && $busy != 0.000 &&
    $jobs -eq $(cat "/sys/bus/mdev/devices/$u_quarter/mvgpu/jobs") && $jobs -ge $hold_jobs ]] &&
 	[[ $(table_row "$work/table" "pGPU           policy" "$p1") == "$(pgpu_sched_row "$p1")" ]]
-tap_status $? "table: the held vGPU's jobs (at least $hold_jobs) and busy time, and $p1's totals, as in sysfs" \
+ktap_test_status $? "table: the held vGPU's jobs (at least $hold_jobs) and busy time, and $p1's totals, as in sysfs" \
 	"weight $weight cap $cap busy $busy jobs $jobs"
 
 kill "$hold_pid" && wait "$hold_pid"
@@ -288,7 +286,7 @@ hold_pid=''
 # Closing resets the device once more.
 [[ $rc -eq 0 ]] && check_json "$work/json" "$u_quarter" 0 - "$hold_jobs" 1 &&
 	[[ $(cat "/sys/bus/mdev/devices/$u_quarter/mvgpu/resets") -ge 2 ]]
-tap_status $? "after vgpu_hold closes the vGPU it has no owner and keeps its counters"
+ktap_test_status $? "after vgpu_hold closes the vGPU it has no owner and keeps its counters"
 
 # -- scheduler settings --
 a0=/sys/class/mdev_bus/$p0/mvgpu
@@ -302,7 +300,7 @@ printf '%s\n' "$p0 sched_policy weighted" "$p0 sched_slice_us 500" "$p0 sched_wa
 	[[ $(cat "$a0/sched_policy") == weighted && $(cat "$a0/sched_slice_us") -eq 500 &&
 	   $(cat "$a0/sched_watchdog_ms") -eq 0 && $(cat "$q/sched_weight") -eq 300 &&
 	   $(cat "$q/sched_cap_pct") -eq 50 ]]
-tap_status $? "--set-policy/--set-slice-us/--set-watchdog-ms/--set-weight/--set-cap write sysfs and print what it reads back" \
+ktap_test_status $? "--set-policy/--set-slice-us/--set-watchdog-ms/--set-weight/--set-cap write sysfs and print what it reads back" \
 	"exit $rc: $(tr '\n' ';' <"$work/set.out")"
 
 "$smi" >"$work/table" 2>&1
@@ -312,7 +310,7 @@ tap_status $? "--set-policy/--set-slice-us/--set-watchdog-ms/--set-weight/--set-
 	check_json "$work/json" "$u_quarter" 0 - "$hold_jobs" 1
 rc=$?
 sed 's/^/# | /' "$work/table"
-tap_status $rc "the table (weighted, 500 us, watchdog off; weight 300, cap 50%) and the JSON show the new settings" \
+ktap_test_status $rc "the table (weighted, 500 us, watchdog off; weight 300, cap 50%) and the JSON show the new settings" \
 	"$(table_row "$work/table" "pGPU           policy" "$p0")"
 
 # refused ARGS...: exit status 1, "Invalid argument" and the valid range
@@ -349,37 +347,37 @@ refused --set-weight "$u_quarter" 0 || bad=1
 refused --set-weight "$u_quarter" 10001 || bad=1
 refused --set-cap "$u_quarter" 101 || bad=1
 refused --set-cap "$u_quarter" 5x || bad=1
-tap_status $bad "out-of-range values and unknown policies: EINVAL reported with the valid range, exit 1, nothing changed"
+ktap_test_status $bad "out-of-range values and unknown policies: EINVAL reported with the valid range, exit 1, nothing changed"
 
 out=$("$smi" --set-weight "$u_quarter" 200 --set-slice-us "$p0" 50 --set-weight "$u_quarter" 400 2>&1)
 rc=$?
 [[ $rc -eq 1 && $(cat "$q/sched_weight") -eq 200 && $(cat "$a0/sched_slice_us") -eq 500 &&
    $out == *"1 later setting not applied"* ]]
-tap_status $? "settings apply in order and stop at the first refused one" "exit $rc: ${out//$'\n'/; }"
+ktap_test_status $? "settings apply in order and stop at the first refused one" "exit $rc: ${out//$'\n'/; }"
 
 out=$("$smi" --set-weight "$p0" 100 2>&1)
 rc=$?
 out2=$("$smi" --set-policy "$u_quarter" weighted 2>&1)
 rc2=$?
 [[ $rc -eq 1 && $out == *"no mvgpu vGPU '$p0'"* && $rc2 -eq 1 && $out2 == *"no mvgpu pGPU '$u_quarter'"* ]]
-tap_status $? "a pGPU setting on a vGPU, or the reverse, is refused: no such target" "$out; $out2"
+ktap_test_status $? "a pGPU setting on a vGPU, or the reverse, is refused: no such target" "$out; $out2"
 
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$smi" --set-weight "$u_quarter" 100 2>&1)
 rc=$?
 [[ $rc -eq 1 && $out == *"Permission denied (run as root)"* && $(cat "$q/sched_weight") -eq 200 ]]
-tap_status $? "as another user than root: permission denied, said so" "exit $rc: $out"
+ktap_test_status $? "as another user than root: permission denied, said so" "exit $rc: $out"
 
 "$smi" --set-policy "$p0" "${saved_settings[$p0/sched_policy]}" \
 	--set-slice-us "$p0" "${saved_settings[$p0/sched_slice_us]}" \
 	--set-watchdog-ms "$p0" "${saved_settings[$p0/sched_watchdog_ms]}" \
 	--set-weight "$u_quarter" 100 --set-cap "$u_quarter" 0 >/dev/null
-tap_status $? "--set-* puts the defaults back"
+ktap_test_status $? "--set-* puts the defaults back"
 
 timeout 30 "$smi" --watch 0.2 --count 3 >"$work/watch" 2>&1
 rc=$?
 frames=$(grep -c '^mvgpu-smi ' "$work/watch")
 [[ $rc -eq 0 && $frames -eq 3 ]]
-tap_status $? "--watch 0.2 --count 3 prints three refreshes and exits" "exit $rc, $frames frames"
+ktap_test_status $? "--watch 0.2 --count 3 prints three refreshes and exits" "exit $rc, $frames frames"
 
 timeout 30 "$smi" -j -w 0.2 -c 2 >"$work/watch" 2>&1
 rc=$?
@@ -390,7 +388,7 @@ assert len(lines) == 2, lines
 for line in lines:
     assert len(json.loads(line)["vgpus"]) == 3
 ' "$work/watch"
-tap_status $? "--json --watch prints one JSON document per line and refresh" "exit $rc: $(head -c 200 "$work/watch")"
+ktap_test_status $? "--json --watch prints one JSON document per line and refresh" "exit $rc: $(head -c 200 "$work/watch")"
 
 bad=0
 for args in "--watch 0" "--count x --watch" "--bogus" "extra" "--set-weight" \
@@ -399,13 +397,13 @@ for args in "--watch 0" "--count x --watch" "--bogus" "extra" "--set-weight" \
 	"$smi" $args >/dev/null 2>&1
 	[[ $? -eq 2 ]] || { bad=1; echo "#   mvgpu-smi $args: exit status not 2"; }
 done
-tap_status $bad "bad arguments exit with status 2"
+ktap_test_status $bad "bad arguments exit with status 2"
 
 mkdir -p "$work/empty"
 "$smi" --root "$work/empty" >"$work/table" 2>&1 &&
 	grep -q 'no mvgpu pGPU found' "$work/table" &&
 	[[ $("$smi" --root "$work/empty" --json | tr -d ' \n') == *'"pgpus":[],"vgpus":[]}' ]]
-tap_status $? "no pGPU: a clear message, and empty lists in JSON"
+ktap_test_status $? "no pGPU: a clear message, and empty lists in JSON"
 
 eco_remove_all_vgpus
 "$smi" --json >"$work/json" 2>&1
@@ -416,6 +414,6 @@ doc = json.load(open(sys.argv[1]))
 assert doc["vgpus"] == []
 assert all(p["vram_used_bytes"] == 0 and p["vgpus"] == 0 for p in doc["pgpus"])
 ' "$work/json"
-tap_status $? "after removing the vGPUs: no vGPU, nothing used"
+ktap_test_status $? "after removing the vGPUs: no vGPU, nothing used"
 
-tap_done
+ktap_finished

@@ -21,33 +21,22 @@
 # lines (make demo saves them on the host).
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tools/lib/prologue.sh
+source "$here/../../tools/lib/prologue.sh"
+repo=$MVGPU_REPO
 guest=$repo/build/guest
-kver=${MVGPU_KVER:-$(uname -r)}
-ko=$repo/build/modules/$kver/mvgpu_drm.ko
+kver=$MVGPU_KVER
+ko=$(mvgpu_module_path mvgpu_drm)
 type=${MVGPU_GUEST_TYPE:-quarter}
-num=0
-failed=0
-
-tap() { # tap OK|FAIL description
-	num=$((num + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $num $2"
-	else
-		echo "not ok $num $2"
-		failed=$((failed + 1))
-	fi
-}
 
 finish() {
-	echo "1..$num"
 	[ -n "${uuid:-}" ] && [ -z "${MVGPU_GUEST_UUID:-}" ] &&
 		[ -e "/sys/bus/mdev/devices/$uuid" ] &&
 		echo 1 > "/sys/bus/mdev/devices/$uuid/remove"
 	[ -n "${drains:-}" ] && kill "${drains[@]}" 2>/dev/null
 	[ -n "${work:-}" ] && rm -rf "$work"
-	[ "$failed" -eq 0 ]
+	ktap_finished
 	exit
 }
 
@@ -67,35 +56,35 @@ l2_step() { # l2_step NAME DESCRIPTION: one TAP line for an L2 step
 	local rc
 	rc=$(l2_result "$1")
 	if [ "$rc" = 0 ]; then
-		tap OK "$2"
+		ktap_test_pass "$2"
 	else
-		tap FAIL "$2 (L2 exit status $rc)"
+		ktap_test_fail "$2 (L2 exit status $rc)"
 	fi
 }
 
-echo "TAP version 13"
+ktap_print_header
 check=$repo/build/l2/display_check
 tools=(mvgpu-info mvgpu-conformance mvgpu-gbench mvgpu-kms-pattern)
 for t in "${tools[@]}"; do
 	if [ ! -x "$guest/$t" ]; then
-		echo "# $guest/$t missing: run 'make guest-tools' on the host"
-		tap FAIL "guest tools built"
+		ktap_print_msg "$guest/$t missing: run 'make guest-tools' on the host"
+		ktap_test_fail "guest tools built"
 		finish
 	fi
 done
 if [ ! -x "$check" ]; then
-	echo "# $check missing: run 'make -C selftests/nested' on the host"
-	tap FAIL "screendump checker built"
+	ktap_print_msg "$check missing: run 'make -C selftests/nested' on the host"
+	ktap_test_fail "screendump checker built"
 	finish
 fi
 if [ -f "$ko" ]; then
-	tap OK "mvgpu_drm.ko built for $kver"
+	ktap_test_pass "mvgpu_drm.ko built for $kver"
 else
-	tap FAIL "mvgpu_drm.ko built for $kver ($ko missing: make modules-vm)"
+	ktap_test_fail "mvgpu_drm.ko built for $kver ($ko missing: make modules-vm)"
 fi
 modetest=$(command -v modetest || true)
 if [ -z "$modetest" ]; then
-	tap FAIL "modetest installed (Debian package libdrm-tests)"
+	ktap_test_fail "modetest installed (Debian package libdrm-tests)"
 	finish
 fi
 
@@ -105,18 +94,16 @@ if [ -n "${MVGPU_GUEST_UUID:-}" ]; then
 	uuid=$MVGPU_GUEST_UUID
 	pgpu=$(basename "$(readlink -f "/sys/bus/mdev/devices/$uuid/..")")
 	vram=$(cat "/sys/bus/mdev/devices/$uuid/mvgpu/vram_bytes")
-	tap OK "use vGPU $uuid on $pgpu"
+	ktap_test_pass "use vGPU $uuid on $pgpu"
 else
-	pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
-	tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
-	uuid=$(cat /proc/sys/kernel/random/uuid)
-	if echo "$uuid" > "$tdir/create"; then
-		tap OK "create $type vGPU $uuid on $pgpu"
+	pgpu=$(mvgpu_first_pgpu)
+	if uuid=$(mvgpu_vgpu_create "$pgpu" "$type"); then
+		ktap_test_pass "create $type vGPU $uuid on $pgpu"
 	else
-		tap FAIL "create $type vGPU on $pgpu"
+		ktap_test_fail "create $type vGPU on $pgpu"
 		finish
 	fi
-	vram=$(sed -n 's/.*vram_bytes=\([0-9]*\).*/\1/p' "$tdir/description")
+	vram=$(mvgpu_type_field "$(mvgpu_type_dir "$pgpu" "$type")" vram_bytes)
 fi
 # A hang must be caught well within the conformance test's patience,
 # and a WAIT released by the nested guest's CPU must not be taken for one.
@@ -130,7 +117,7 @@ modarg=()
 if ! list=$("$repo/tools/guest/l2-files" "${modarg[@]}" \
 	"$guest/mvgpu-info" "$guest/mvgpu-conformance" "$guest/mvgpu-gbench" \
 	"$guest/mvgpu-kms-pattern" "$modetest"); then
-	tap FAIL "list the files of the L2 guest"
+	ktap_test_fail "list the files of the L2 guest"
 	finish
 fi
 mapfile -t files <<<"$list"
@@ -165,17 +152,17 @@ to_pipe() {
 screendump() {
 	local ppm=$work/screen-$1.ppm rc=1
 	if "$check" screendump "$sock" "$ppm" > "$work/check.txt" 2>&1; then
-		tap OK "screendump of L1's QEMU ($1, $("$check" size "$ppm"))"
+		ktap_test_pass "screendump of L1's QEMU ($1, $("$check" size "$ppm"))"
 		"$check" compare "$ppm" "${2%x*}" "${2#*x}" > "$work/check.txt" 2>&1
 		rc=$?
 	else
-		tap FAIL "screendump of L1's QEMU ($1)"
+		ktap_test_fail "screendump of L1's QEMU ($1)"
 	fi
 	sed 's/^/# screen: /' "$work/check.txt"
 	if [ "$rc" -eq 0 ]; then
-		tap OK "screendump is the pattern, pixel for pixel, at $2 ($1)"
+		ktap_test_pass "screendump is the pattern, pixel for pixel, at $2 ($1)"
 	else
-		tap FAIL "screendump is the pattern at $2 ($1)"
+		ktap_test_fail "screendump is the pattern at $2 ($1)"
 	fi
 	if [ "${MVGPU_GUEST_SCREENDUMP_OUT:-0}" = 1 ] && [ -s "$ppm" ]; then
 		echo "== SCREENDUMP $1"
@@ -201,30 +188,28 @@ for variant in cpu gpu_atomic; do
 		screendump "$variant" "$size"
 		to_pipe "$work/ctl.in" go
 	else
-		tap FAIL "L2 showed the pattern ($variant)"
+		ktap_test_fail "L2 showed the pattern ($variant)"
 	fi
 done
 wait "$l2"
 rc=$?
 sleep 2	# tail -f notices the end of L2 within a second
-echo "# L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
+ktap_print_msg "L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
 if [ $rc -eq 0 ]; then
-	tap OK "L2 guest booted with the vGPU, ran every step, kernel log clean"
+	ktap_test_pass "L2 guest booted with the vGPU, ran every step, kernel log clean"
 else
-	tap FAIL "L2 guest run failed with exit $rc"
+	ktap_test_fail "L2 guest run failed with exit $rc"
 fi
 
 l2_step insmod "mvgpu_drm.ko loads in L2 and creates /dev/dri/card0"
 l2_step info "mvgpu-info finds the device"
 l2_section info > "$work/info.txt"
-abi_major=$(sed -n 's/^#define MVGPU_ABI_MAJOR[[:space:]]*\([0-9]*\)$/\1/p' "$repo/include/uapi/mvgpu/mvgpu_regs.h")
-abi_minor=$(sed -n 's/^#define MVGPU_ABI_MINOR[[:space:]]*\([0-9]*\)$/\1/p' "$repo/include/uapi/mvgpu/mvgpu_regs.h")
-for kv in "abi_version=$abi_major.$abi_minor" "vram_bytes=$vram" \
+for kv in "abi_version=$(mvgpu_abi_version)" "vram_bytes=$vram" \
 	  "engines=$(cat "/sys/class/mdev_bus/$pgpu/mvgpu/engines" 2>/dev/null)"; do
 	if grep -qx "$kv" "$work/info.txt"; then
-		tap OK "mvgpu-info: $kv"
+		ktap_test_pass "mvgpu-info: $kv"
 	else
-		tap FAIL "mvgpu-info: wanted $kv, saw: $(grep "^${kv%%=*}=" "$work/info.txt")"
+		ktap_test_fail "mvgpu-info: wanted $kv, saw: $(grep "^${kv%%=*}=" "$work/info.txt")"
 	fi
 done
 
@@ -232,22 +217,22 @@ done
 l2_section conformance > "$work/conformance.txt"
 while read -r line; do
 	case $line in
-	"ok "*) tap OK "conformance: ${line#ok [0-9]* }" ;;
-	"not ok "*) tap FAIL "conformance: ${line#not ok [0-9]* }" ;;
+	"ok "*) ktap_test_pass "conformance: ${line#ok [0-9]* }" ;;
+	"not ok "*) ktap_test_fail "conformance: ${line#not ok [0-9]* }" ;;
 	esac
 done < "$work/conformance.txt"
 l2_step conformance "mvgpu-conformance passed as a whole"
 
 l2_step modetest_c "modetest -M mvgpu -c lists the connectors"
 if l2_section modetest_c | grep -qE '^[0-9]+[[:space:]]+[0-9]+[[:space:]]+connected[[:space:]]'; then
-	tap OK "modetest: a connected connector"
+	ktap_test_pass "modetest: a connected connector"
 else
-	tap FAIL "modetest: a connected connector"
+	ktap_test_fail "modetest: a connected connector"
 fi
 if l2_section modetest_c | grep -qE '^  #0 [0-9]+x[0-9]+'; then
-	tap OK "modetest: the connector has modes"
+	ktap_test_pass "modetest: the connector has modes"
 else
-	tap FAIL "modetest: the connector has modes"
+	ktap_test_fail "modetest: the connector has modes"
 fi
 l2_step modetest_p "modetest -M mvgpu -p lists CRTCs and planes"
 l2_step modetest_s "modetest -M mvgpu -s sets a mode"
@@ -257,10 +242,5 @@ l2_step pattern_gpu_atomic "mvgpu-kms-pattern: vGPU BLIT drawing, atomic commit"
 if [ -n "${MVGPU_GUEST_UUID:-}" ]; then
 	finish
 fi
-if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&
-   [ ! -e "/sys/bus/mdev/devices/$uuid" ]; then
-	tap OK "vGPU removed after the L2 guest exited"
-else
-	tap FAIL "remove vGPU after the L2 guest exited"
-fi
+ktap_test_result "vGPU removed after the L2 guest exited" mvgpu_vgpu_remove "$uuid"
 finish

@@ -15,7 +15,9 @@
 # them ("need edid support"), which is checked too. TAP output.
 set -u
 
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/lib/prologue.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/prologue.sh"
+repo=$MVGPU_REPO
 bindir=$repo/build/l2
 type=quarter
 # The default monitor of a vGPU is 1024x768; the guest draws a smaller
@@ -23,24 +25,12 @@ type=quarter
 width=320
 height=240
 hold=40
-num=0
-failed=0
-
-tap() { # tap OK|FAIL description
-	num=$((num + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $num $2"
-	else
-		echo "not ok $num $2"
-		failed=$((failed + 1))
-	fi
-}
 
 expect() { # expect key=value description
 	if grep -qx "$1" "$out"; then
-		tap OK "$2 ($1)"
+		ktap_test_pass "$2 ($1)"
 	else
-		tap FAIL "$2: wanted $1, L2 saw: $(grep "^${1%%=*}=" "$out" | head -1)"
+		ktap_test_fail "$2: wanted $1, L2 saw: $(grep "^${1%%=*}=" "$out" | head -1)"
 	fi
 }
 
@@ -55,27 +45,23 @@ wait_for() {
 	done
 }
 
-echo "TAP version 13"
-echo "1..15"
+ktap_print_header
+ktap_expect 15
 
 for tool in mvgpu-display display_check; do
-	if [ ! -x "$bindir/$tool" ]; then
-		echo "# $bindir/$tool missing: run 'make -C selftests/nested' on the host" >&2
-		exit 1
-	fi
+	[ -x "$bindir/$tool" ] ||
+		ktap_bail_out "$bindir/$tool missing: run 'make -C selftests/nested' on the host"
 done
 check=$bindir/display_check
-pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
-tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
-uuid=$(cat /proc/sys/kernel/random/uuid)
+pgpu=$(mvgpu_first_pgpu)
 work=$(mktemp -d /tmp/nested-display.XXXXXX)
 out=$work/l2.out
 sock=$work/qmp.sock
 
-if echo "$uuid" > "$tdir/create"; then
-	tap OK "create $type vGPU $uuid on $pgpu"
+if uuid=$(mvgpu_vgpu_create "$pgpu" "$type"); then
+	ktap_test_pass "create $type vGPU $uuid on $pgpu"
 else
-	tap FAIL "create $type vGPU on $pgpu"
+	ktap_test_fail "create $type vGPU on $pgpu"
 fi
 
 dev=/sys/bus/mdev/devices/$uuid
@@ -92,16 +78,16 @@ qemu_fails() {
 
 echo 1 > "$dev/mvgpu/display_dmabuf"
 if qemu_fails "vfio-pci,sysfsdev=$dev,display=on" "opengl not available"; then
-	tap OK "display_dmabuf=1: QEMU probes dma-bufs and wants OpenGL"
+	ktap_test_pass "display_dmabuf=1: QEMU probes dma-bufs and wants OpenGL"
 else
-	tap FAIL "display_dmabuf=1: QEMU did not insist on OpenGL"
+	ktap_test_fail "display_dmabuf=1: QEMU did not insist on OpenGL"
 fi
 echo 0 > "$dev/mvgpu/display_dmabuf"
 if qemu_fails "vfio-pci,sysfsdev=$dev,display=on,xres=1280,yres=800" \
 	"need edid support"; then
-	tap OK "QEMU refuses xres/yres with region planes (EDID only for dma-buf displays)"
+	ktap_test_pass "QEMU refuses xres/yres with region planes (EDID only for dma-buf displays)"
 else
-	tap FAIL "QEMU accepted xres/yres with region planes"
+	ktap_test_fail "QEMU accepted xres/yres with region planes"
 fi
 
 start=$(date +%s)
@@ -115,43 +101,43 @@ l2=$!
 # Before the guest draws: QEMU shows ramfb (nothing yet) and still dumps.
 if wait_for 60 test -S "$sock" &&
    "$check" screendump "$sock" "$work/before.ppm"; then
-	tap OK "screendump before the guest drew ($("$check" size "$work/before.ppm"), $(( $(date +%s) - start )) s after start)"
+	ktap_test_pass "screendump before the guest drew ($("$check" size "$work/before.ppm"), $(( $(date +%s) - start )) s after start)"
 else
-	tap FAIL "screendump before the guest drew"
+	ktap_test_fail "screendump before the guest drew"
 fi
 
 if wait_for 400 grep -q '^display_ready=1$' "$out"; then
 	ready=$(( $(date +%s) - start ))
-	tap OK "L2 drew the pattern and programmed the plane ($ready s after start)"
+	ktap_test_pass "L2 drew the pattern and programmed the plane ($ready s after start)"
 	if "$check" screendump "$sock" "$work/after.ppm"; then
-		tap OK "screendump of the guest's plane ($("$check" size "$work/after.ppm"))"
+		ktap_test_pass "screendump of the guest's plane ($("$check" size "$work/after.ppm"))"
 	else
-		tap FAIL "screendump of the guest's plane"
+		ktap_test_fail "screendump of the guest's plane"
 	fi
 	sleep 2
 	if ! "$check" screendump "$sock" "$work/again.ppm" ||
 	   ! cmp -s "$work/after.ppm" "$work/again.ppm"; then
-		echo "# a second screendump 2 s later differs"
+		ktap_print_msg "a second screendump 2 s later differs"
 	fi
 	if "$check" compare "$work/after.ppm" "$width" "$height"; then
-		tap OK "screendump shows the test pattern pixel for pixel at ${width}x$height"
+		ktap_test_pass "screendump shows the test pattern pixel for pixel at ${width}x$height"
 	else
-		tap FAIL "screendump differs from the test pattern"
+		ktap_test_fail "screendump differs from the test pattern"
 	fi
 else
-	tap FAIL "L2 never reported display_ready=1"
-	tap FAIL "screendump of the guest's plane (skipped)"
-	tap FAIL "screendump compare (skipped)"
+	ktap_test_fail "L2 never reported display_ready=1"
+	ktap_test_fail "screendump of the guest's plane (skipped)"
+	ktap_test_fail "screendump compare (skipped)"
 fi
 
 wait "$l2"
 rc=$?
-echo "# L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
+ktap_print_msg "L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
 sed 's/^/# L2: /' "$out"
 if [ $rc -eq 0 ]; then
-	tap OK "L2 guest passed mvgpu-display"
+	ktap_test_pass "L2 guest passed mvgpu-display"
 else
-	tap FAIL "L2 guest run failed with exit $rc"
+	ktap_test_fail "L2 guest run failed with exit $rc"
 fi
 
 expect caps_display=yes "display capability"
@@ -161,11 +147,6 @@ expect edid_header=ok "EDID header"
 expect "edid_mode=1024x768" "EDID preferred mode is the default monitor's"
 expect bad_plane=refused "plane past the end of VRAM refused"
 
-if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&
-   [ ! -e "/sys/bus/mdev/devices/$uuid" ]; then
-	tap OK "vGPU removed after the L2 guest exited"
-else
-	tap FAIL "remove vGPU after the L2 guest exited"
-fi
+ktap_test_result "vGPU removed after the L2 guest exited" mvgpu_vgpu_remove "$uuid"
 rm -rf "$work"
-[ $failed -eq 0 ]
+ktap_finished

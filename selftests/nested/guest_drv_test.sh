@@ -8,48 +8,32 @@
 # packets, recovery from a queue error and from a vGPU reset). TAP output.
 set -u
 
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/lib/prologue.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/prologue.sh"
+repo=$MVGPU_REPO
 smoke=$repo/build/l2/mvgpu-drm-smoke
-kver=$(uname -r)
-module=$repo/build/modules/$kver/mvgpu_drm.ko
+module=$(mvgpu_module_path mvgpu_drm)
 type=${MVGPU_GUEST_TYPE:-quarter}
-num=0
-failed=0
-
-tap() { # tap OK|FAIL description
-	num=$((num + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $num $2"
-	else
-		echo "not ok $num $2"
-		failed=$((failed + 1))
-	fi
-}
 
 expect_line() { # expect_line REGEX description
 	if grep -qE "$1" "$out"; then
-		tap OK "$2"
+		ktap_test_pass "$2"
 	else
-		tap FAIL "$2 (no line matching '$1' in the L2 output)"
+		ktap_test_fail "$2 (no line matching '$1' in the L2 output)"
 	fi
 }
 
-echo "TAP version 13"
+ktap_print_header
 for f in "$smoke" "$module"; do
-	if [ ! -e "$f" ]; then
-		echo "# $f missing: run 'make -C selftests/nested' and 'make modules-vm' on the host" >&2
-		exit 1
-	fi
+	[ -e "$f" ] || ktap_bail_out "$f missing: run 'make -C selftests/nested' and 'make modules-vm' on the host"
 done
-pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
-tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
-uuid=$(cat /proc/sys/kernel/random/uuid)
+pgpu=$(mvgpu_first_pgpu)
 out=$(mktemp /tmp/guestdrv.XXXXXX)
 
-if echo "$uuid" > "$tdir/create"; then
-	tap OK "create $type vGPU $uuid on $pgpu"
+if uuid=$(mvgpu_vgpu_create "$pgpu" "$type"); then
+	ktap_test_pass "create $type vGPU $uuid on $pgpu"
 else
-	tap FAIL "create $type vGPU on $pgpu"
+	ktap_test_fail "create $type vGPU on $pgpu"
 fi
 
 # The L2 snippet prints one marker per step; the smoke test prints TAP-like
@@ -79,13 +63,10 @@ start=$(date +%s)
 	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" \
 	-- "$snippet" > "$out" 2>&1
 rc=$?
-echo "# L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
+ktap_print_msg "L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
 sed 's/^/# L2: /' "$out"
-if [ $rc -eq 0 ]; then
-	tap OK "L2 guest ran the driver test and its kernel log is clean"
-else
-	tap FAIL "L2 guest run failed with exit $rc"
-fi
+ktap_test_status "$rc" "L2 guest ran the driver test and its kernel log is clean" \
+	"L2 guest run failed with exit $rc"
 
 expect_line '^step: insmod' "mvgpu_drm.ko loads in L2"
 expect_line '^step: driver mvgpu_drm' "mvgpu_drm binds the vGPU"
@@ -101,17 +82,12 @@ fi
 smoke_ok=$(grep -c '^smoke: ok ' "$out")
 smoke_bad=$(grep -c '^smoke: not ok ' "$out")
 if [ "$smoke_ok" -gt 0 ] && [ "$smoke_bad" -eq 0 ]; then
-	tap OK "mvgpu-drm-smoke: $smoke_ok checks passed"
+	ktap_test_pass "mvgpu-drm-smoke: $smoke_ok checks passed"
 else
-	tap FAIL "mvgpu-drm-smoke: $smoke_ok passed, $smoke_bad failed"
+	ktap_test_fail "mvgpu-drm-smoke: $smoke_ok passed, $smoke_bad failed"
 fi
 expect_line '^step: rmmod' "mvgpu_drm.ko unloads"
 
-if echo 1 > "/sys/bus/mdev/devices/$uuid/remove"; then
-	tap OK "vGPU removed after the L2 guest exited"
-else
-	tap FAIL "remove vGPU after the L2 guest exited"
-fi
+ktap_test_result "vGPU removed after the L2 guest exited" mvgpu_vgpu_remove "$uuid"
 rm -f "$out"
-echo "1..$num"
-[ $failed -eq 0 ]
+ktap_finished

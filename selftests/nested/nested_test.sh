@@ -6,48 +6,34 @@
 # L2 guest sees of it (IDs, BAR sizes, registers, VRAM). TAP output.
 set -u
 
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/lib/prologue.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/prologue.sh"
+repo=$MVGPU_REPO
 probe=$repo/build/l2/mvgpu-probe
 type=quarter
-num=0
-failed=0
-
-tap() { # tap OK|FAIL description
-	num=$((num + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $num $2"
-	else
-		echo "not ok $num $2"
-		failed=$((failed + 1))
-	fi
-}
 
 expect() { # expect key value description
 	if grep -qx "$1=$2" "$out"; then
-		tap OK "$3 ($1=$2)"
+		ktap_test_pass "$3 ($1=$2)"
 	else
-		tap FAIL "$3: wanted $1=$2, L2 saw: $(grep "^$1=" "$out" | head -1)"
+		ktap_test_fail "$3: wanted $1=$2, L2 saw: $(grep "^$1=" "$out" | head -1)"
 	fi
 }
 
-echo "TAP version 13"
-echo "1..14"
+ktap_print_header
+ktap_expect 14
 
-if [ ! -x "$probe" ]; then
-	echo "# $probe missing: run 'make -C selftests/nested' on the host" >&2
-	exit 1
-fi
-pgpu=$(basename "$(find /sys/class/mdev_bus/ -mindepth 1 -maxdepth 1 | sort | head -1)")
-tdir=/sys/class/mdev_bus/$pgpu/mdev_supported_types/mvgpu_sim-$type
-uuid=$(cat /proc/sys/kernel/random/uuid)
-vram=$(sed -n 's/.*vram_bytes=\([0-9]*\).*/\1/p' "$tdir/description")
-queues=$(sed -n 's/.*queues=\([0-9]*\).*/\1/p' "$tdir/description")
+[ -x "$probe" ] || ktap_bail_out "$probe missing: run 'make -C selftests/nested' on the host"
+pgpu=$(mvgpu_first_pgpu)
+tdir=$(mvgpu_type_dir "$pgpu" "$type")
+vram=$(mvgpu_type_field "$tdir" vram_bytes)
+queues=$(mvgpu_type_field "$tdir" queues)
 out=$(mktemp /tmp/nested.XXXXXX)
 
-if echo "$uuid" > "$tdir/create"; then
-	tap OK "create $type vGPU $uuid on $pgpu"
+if uuid=$(mvgpu_vgpu_create "$pgpu" "$type"); then
+	ktap_test_pass "create $type vGPU $uuid on $pgpu"
 else
-	tap FAIL "create $type vGPU on $pgpu"
+	ktap_test_fail "create $type vGPU on $pgpu"
 fi
 
 start=$(date +%s)
@@ -56,13 +42,10 @@ start=$(date +%s)
 	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" \
 	-- 'mvgpu-probe' > "$out" 2>&1
 rc=$?
-echo "# L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
+ktap_print_msg "L2 guest ran for $(( $(date +%s) - start )) s, exit $rc"
 sed 's/^/# L2: /' "$out"
-if [ $rc -eq 0 ]; then
-	tap OK "L2 guest booted with the vGPU and mvgpu-probe passed"
-else
-	tap FAIL "L2 guest run failed with exit $rc"
-fi
+ktap_test_status "$rc" "L2 guest booted with the vGPU and mvgpu-probe passed" \
+	"L2 guest run failed with exit $rc"
 
 expect ids 4d56:4750 "L2 sees mvgpu PCI IDs"
 expect class 038000 "L2 sees display class"
@@ -71,18 +54,12 @@ expect bar2_size "$vram" "BAR2 size equals type VRAM"
 expect bar2_64bit yes "BAR2 is 64-bit"
 expect bar2_prefetch yes "BAR2 is prefetchable"
 expect magic 0x5550474d "magic register through BAR0"
-abi_major=$(sed -n 's/^#define MVGPU_ABI_MAJOR[[:space:]]*\([0-9]*\)$/\1/p' "$repo/include/uapi/mvgpu/mvgpu_regs.h")
-abi_minor=$(sed -n 's/^#define MVGPU_ABI_MINOR[[:space:]]*\([0-9]*\)$/\1/p' "$repo/include/uapi/mvgpu/mvgpu_regs.h")
-expect abi_version "$(printf '0x%04x%04x' "$abi_major" "$abi_minor")" "ABI version register"
+abi=$(mvgpu_abi_version)
+expect abi_version "$(printf '0x%04x%04x' "${abi%.*}" "${abi#*.}")" "ABI version register"
 expect vram_size "$vram" "VRAM size registers"
 expect num_queues "$queues" "queue count register"
 expect vram_rw ok "VRAM write/read through BAR2 in L2"
 
-if echo 1 > "/sys/bus/mdev/devices/$uuid/remove" &&
-   [ ! -e "/sys/bus/mdev/devices/$uuid" ]; then
-	tap OK "vGPU removed after the L2 guest exited"
-else
-	tap FAIL "remove vGPU after the L2 guest exited"
-fi
+ktap_test_result "vGPU removed after the L2 guest exited" mvgpu_vgpu_remove "$uuid"
 rm -f "$out"
-[ $failed -eq 0 ]
+ktap_finished

@@ -16,21 +16,21 @@
 
 set -uo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-bindir=${MVGPU_SELFTESTS_DIR:-$repo/build/selftests}
+# shellcheck source=tools/lib/prologue.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/prologue.sh"
+bindir=${MVGPU_SELFTESTS_DIR:-$MVGPU_REPO/build/selftests}
 tests=(mvgpu_lifecycle_test mvgpu_vfio_test mvgpu_cmd_test mvgpu_fault_test
 	mvgpu_display_test mvgpu_sched_test)
 [[ $# -gt 0 ]] && tests=("$@")
 
 if [[ $(id -u) -ne 0 ]]; then
-	echo "# selftests/vm: needs root (run it in the VM: tools/vm/run -- $0)"
+	ktap_print_msg "selftests/vm: needs root (run it in the VM: tools/vm/run -- $0)"
 	exit 1
 fi
 # In the test VM the modules must be there: a missing pGPU is a failure,
 # not a reason to skip.
 if [[ ${MVGPU_IN_VM:-0} == 1 ]] && ! compgen -G "/sys/class/mdev_bus/*" >/dev/null; then
-	echo "# selftests/vm: no mdev parent device: are mvgpu.ko and mvgpu_sim.ko loaded?"
+	ktap_print_msg "selftests/vm: no mdev parent device: are mvgpu.ko and mvgpu_sim.ko loaded?"
 	exit 1
 fi
 
@@ -52,9 +52,9 @@ check_leaks() {
 	local uuid leaked=0
 	while read -r uuid; do
 		[[ -n $uuid ]] || continue
-		echo "# selftests/vm: $1 left vGPU $uuid behind"
+		ktap_print_msg "selftests/vm: $1 left vGPU $uuid behind"
 		timeout 60 sh -c "echo 1 > /sys/bus/mdev/devices/$uuid/remove" ||
-			echo "# selftests/vm: cannot remove $uuid"
+			ktap_print_msg "selftests/vm: cannot remove $uuid"
 		leaked=1
 	done <<<"$(sim_vgpus)"
 	return "$leaked"
@@ -66,21 +66,21 @@ check_leaks "an earlier run" || failed+=("(leftover vGPUs)")
 for t in "${tests[@]}"; do
 	bin=$bindir/$t
 	if [[ ! -x $bin ]]; then
-		echo "# selftests/vm: $bin missing: run 'make -C selftests/vm' on the host"
+		ktap_print_msg "selftests/vm: $bin missing: run 'make -C selftests/vm' on the host"
 		failed+=("$t")
 		continue
 	fi
-	echo "# selftests/vm: running $t"
+	ktap_print_msg "selftests/vm: running $t"
 	"$bin"
 	rc=$?
-	[[ $rc -eq 0 ]] || echo "# selftests/vm: $t failed (exit status $rc)"
+	[[ $rc -eq 0 ]] || ktap_print_msg "selftests/vm: $t failed (exit status $rc)"
 	check_leaks "$t" || rc=1
 	[[ $rc -eq 0 ]] || failed+=("$t")
 done
 
-echo "# selftests/vm: ${#tests[@]} binaries, ${#failed[@]} failed, $((SECONDS - start)) s"
+ktap_print_msg "selftests/vm: ${#tests[@]} binaries, ${#failed[@]} failed, $((SECONDS - start)) s"
 if [[ ${#failed[@]} -gt 0 ]]; then
-	echo "# selftests/vm: failed: ${failed[*]}"
+	ktap_print_msg "selftests/vm: failed: ${failed[*]}"
 	exit 1
 fi
 exit 0
