@@ -52,6 +52,14 @@ setup_failed() {
 # From here on, warnings reach the console log as they happen.
 dmesg -n 7 2>/dev/null
 
+# ttyS3 carries progress lines to the host (build/vm/run.*/progress.log):
+# tools/vm/run-l2 copies a nested guest's console there as it comes, so
+# that the host's progress watchdog sees the nested guest work, and shows
+# its console when it stops.
+if stty -F /dev/ttyS3 raw -echo 2>/dev/null; then
+	export MVGPU_PROGRESS_TTY=/dev/ttyS3
+fi
+
 # configfs is a module in Debian's kernels; mount it for whoever wants it.
 if ! mountpoint -q /sys/kernel/config; then
 	modprobe -q -d "$vm_kernel_root" configfs 2>/dev/null

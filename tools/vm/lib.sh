@@ -171,25 +171,55 @@ mvgpu_pack_cpio() {
 	(cd "$dir" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out"
 }
 
+# The progress watchdog of a VM: every few seconds, the total size of the
+# VM's log files; when it has not grown for IDLE seconds, the guest has
+# stopped making progress (a hung boot, a hung test): kill QEMU and leave
+# the idle time in LOGDIR/stalled for the verdict.
+# Args: LOGDIR IDLE
+mvgpu_vm_watchdog() {
+	local dir=$1 idle=$2 size last=-1 since=$SECONDS pid
+	while sleep 5; do
+		size=$(stat -c %s "$dir"/*.log 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+		if [[ $size != "$last" ]]; then
+			last=$size
+			since=$SECONDS
+			continue
+		fi
+		[[ $((SECONDS - since)) -ge $idle ]] || continue
+		pid=$(cat "$dir/qemu.pid" 2>/dev/null) || continue
+		echo "$((SECONDS - since))" >"$dir/stalled"
+		kill -TERM "$pid" 2>/dev/null
+		sleep 10
+		kill -KILL "$pid" 2>/dev/null
+		return 0
+	done
+}
+
 # Start QEMU and judge the run. The caller has prepared everything; this
 # function owns the console plumbing, the timeouts and the verdict.
 #
 # Globals read (set by the caller):
 #   vm_kernel vm_initrd vm_append vm_mem vm_smp vm_timeout vm_slack
 #   vm_logdir vm_token vm_interactive vm_label
+#   vm_idle                 seconds without new output on any serial port
+#                           before the VM is killed (0: no limit)
+#   vm_progress             1: a fourth serial port, ttyS3, for progress
+#                           lines -> $vm_logdir/progress.log
 #   vm_qemu_args (array)    extra QEMU arguments
 #   vm_log_allow (array)    regexes of kernel log lines to ignore
 #
 # Serial ports: ttyS0 kernel console -> $vm_logdir/console.log,
 # ttyS1 command I/O -> our stdout (and $vm_logdir/output.log),
-# ttyS2 kernel log dump at the end -> $vm_logdir/dmesg.log.
+# ttyS2 kernel log dump at the end -> $vm_logdir/dmesg.log,
+# ttyS3 (vm_progress=1) progress lines, e.g. a nested guest's console.
 #
-# Returns the exit status of the command in the guest, 124 on timeout,
-# 125 if the guest did not report a status, 126 if the command passed but
-# the kernel log shows a problem.
+# Returns the exit status of the command in the guest, 124 on timeout or
+# when the guest made no progress for vm_idle seconds, 125 if the guest
+# did not report a status, 126 if the command passed but the kernel log
+# shows a problem.
 # shellcheck disable=SC2154 # vm_* are set by the caller
 mvgpu_vm_launch() {
-	local qemu rc qemu_rc marker log allow
+	local qemu rc qemu_rc marker log allow watchdog='' relay=''
 	local -a cmd check_args=()
 
 	qemu=$(command -v qemu-system-x86_64 || true)
@@ -205,7 +235,27 @@ mvgpu_vm_launch() {
 		-serial chardev:mvgpu_io
 		-chardev "file,id=mvgpu_klog,path=$vm_logdir/dmesg.log"
 		-serial chardev:mvgpu_klog
-		"${vm_qemu_args[@]}")
+		-pidfile "$vm_logdir/qemu.pid")
+	if [[ ${vm_progress:-0} == 1 ]]; then
+		cmd+=(-chardev "file,id=mvgpu_progress,path=$vm_logdir/progress.log"
+			-serial chardev:mvgpu_progress)
+	fi
+	cmd+=("${vm_qemu_args[@]}")
+	rm -f "$vm_logdir/stalled" "$vm_logdir/qemu.pid"
+	: >"$vm_logdir/console.log"
+	if [[ ${vm_idle:-0} -gt 0 && $vm_interactive != 1 ]]; then
+		mvgpu_vm_watchdog "$vm_logdir" "$vm_idle" &
+		watchdog=$!
+	fi
+	# In an L1 guest, a nested guest's console goes to L1's progress
+	# channel as it comes (MVGPU_PROGRESS_TTY, see tools/vm/guest-init.sh):
+	# the host sees that the nested guest is alive, and has its console
+	# when it is not.
+	if [[ -n ${MVGPU_PROGRESS_TTY:-} ]]; then
+		tail -n +1 -F "$vm_logdir/console.log" 2>/dev/null > >(sed -u -e 's/\r$//' \
+			-e "s|^|$vm_label console: |" >"$MVGPU_PROGRESS_TTY") &
+		relay=$!
+	fi
 
 	marker="MVGPU-VM-EXIT-$vm_token"
 	set +e
@@ -220,6 +270,14 @@ mvgpu_vm_launch() {
 		"${cmd[@]}" </dev/null | sed -u -e 's/\r//g' -e "/^$marker /d"
 		qemu_rc=${PIPESTATUS[0]}
 	fi
+	if [[ -n $watchdog ]]; then
+		kill "$watchdog" 2>/dev/null
+		wait "$watchdog" 2>/dev/null
+	fi
+	if [[ -n $relay ]]; then
+		sleep 1
+		kill "$relay" 2>/dev/null
+	fi
 	set -e
 
 	rc=$(cat "$vm_logdir/output.log" "$vm_logdir/dmesg.log" 2>/dev/null | tr -d '\r' |
@@ -228,7 +286,10 @@ mvgpu_vm_launch() {
 		mvgpu_note "$vm_label: command exited with status $rc"
 	fi
 	if [[ -z $rc ]]; then
-		if [[ $qemu_rc -eq 124 || $qemu_rc -eq 137 ]]; then
+		if [[ -f $vm_logdir/stalled ]]; then
+			mvgpu_note "$vm_label: no output for $(cat "$vm_logdir/stalled") s on any serial port (--idle-timeout $vm_idle): the guest stopped making progress, VM killed"
+			rc=124
+		elif [[ $qemu_rc -eq 124 || $qemu_rc -eq 137 ]]; then
 			mvgpu_note "$vm_label: timed out after $((vm_timeout + vm_slack)) s, VM killed"
 			rc=124
 		else
@@ -272,6 +333,11 @@ mvgpu_print_kernel_log() {
 			END { for (i = start ? start : 1; i <= NR; i++) print line[i] }' |
 		tail -n 200
 	echo "----- $label: end of guest kernel log (exit status $rc) -----"
+	if [[ -s $dir/progress.log ]]; then
+		echo "----- $label: nested guests' consoles and progress (last 100 lines) -----"
+		tr -d '\r' <"$dir/progress.log" | tail -n 100
+		echo "----- $label: end of nested guests' consoles -----"
+	fi
 }
 
 # A random token that keeps our marker lines apart from anything the
