@@ -12,8 +12,23 @@ MVGPU_REPO_ROOT=$(cd "$MVGPU_VM_LIB_DIR/../.." && pwd)
 MVGPU_PROG=${MVGPU_PROG:-$(basename "$0")}
 
 # Kernel series the test bed knows. The kernel version (kver) of each is
-# resolved from apt, see mvgpu_kernel_resolve().
-MVGPU_KERNEL_SERIES=(6.1 6.12)
+# resolved from apt, see mvgpu_kernel_resolve(): 6.1 is bookworm's kernel,
+# 6.12 bookworm-backports', and 7 the newest 7.x of trixie-backports.
+MVGPU_KERNEL_SERIES=(6.1 6.12 7)
+
+# Series whose headers need a newer toolchain than bookworm's (gcc-14):
+# they are resolved, fetched and built inside the trixie environment of
+# tools/vm/trixie.
+MVGPU_TRIXIE_SERIES=(7)
+
+# True if SERIES is built in the trixie environment.
+mvgpu_series_in_trixie() {
+	local s
+	for s in "${MVGPU_TRIXIE_SERIES[@]}"; do
+		[[ $1 == "$s" ]] && return 0
+	done
+	return 1
+}
 
 # Modules needed in the initramfs to mount the host root over virtio-9p,
 # in load order. Dependencies are added from modules.dep; built-in ones
@@ -47,8 +62,20 @@ mvgpu_check_series() {
 # Print "VERSION KVER" for every linux-image-amd64 apt knows, where KVER is
 # the kernel version of the linux-image-KVER package it depends on.
 # Cached per process; mvgpu_kernel_forget() drops it after an apt-get update.
+# The candidates of the trixie series come from the trixie environment.
 MVGPU_KERNEL_CANDIDATES=
-mvgpu_kernel_candidates() {
+MVGPU_KERNEL_CANDIDATES_TRIXIE=
+mvgpu_kernel_candidates() { # [SERIES]
+	if [[ -n ${1:-} ]] && mvgpu_series_in_trixie "$1"; then
+		if [[ -z $MVGPU_KERNEL_CANDIDATES_TRIXIE ]]; then
+			MVGPU_KERNEL_CANDIDATES_TRIXIE=$("$MVGPU_VM_LIB_DIR/trixie" run \
+				sh -c 'apt-cache show linux-image-amd64 2>/dev/null' |
+				mvgpu_kernel_candidates_parse)
+		fi
+		[[ -n $MVGPU_KERNEL_CANDIDATES_TRIXIE ]] &&
+			printf '%s\n' "$MVGPU_KERNEL_CANDIDATES_TRIXIE"
+		return 0
+	fi
 	if [[ -z $MVGPU_KERNEL_CANDIDATES ]]; then
 		MVGPU_KERNEL_CANDIDATES=$(mvgpu_kernel_candidates_apt)
 	fi
@@ -58,10 +85,16 @@ mvgpu_kernel_candidates() {
 
 mvgpu_kernel_forget() {
 	MVGPU_KERNEL_CANDIDATES=
+	MVGPU_KERNEL_CANDIDATES_TRIXIE=
 }
 
 mvgpu_kernel_candidates_apt() {
-	LC_ALL=C apt-cache show linux-image-amd64 2>/dev/null | awk '
+	LC_ALL=C apt-cache show linux-image-amd64 2>/dev/null | mvgpu_kernel_candidates_parse
+}
+
+# Reads apt-cache show output of linux-image-amd64 on stdin.
+mvgpu_kernel_candidates_parse() {
+	awk '
 		/^Version: / { ver = $2 }
 		/^Depends: / {
 			if (match($0, /linux-image-[^ ,(]+/))
@@ -82,7 +115,7 @@ mvgpu_kernel_resolve() {
 			best_ver=$ver
 			best_kver=$kver
 		fi
-	done <<<"$(mvgpu_kernel_candidates)"
+	done <<<"$(mvgpu_kernel_candidates "$series")"
 	[[ -n $best_kver ]] && printf '%s\n' "$best_kver"
 	return 0
 }
