@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Shims over kernel API drift between the kernels mvgpu supports (Debian's
- * 6.1 and 6.12). Every version test lives here and nowhere else.
+ * 6.1, 6.12 and 7.x). Every version test lives here and nowhere else.
  */
 #ifndef _MVGPU_COMPAT_H_
 #define _MVGPU_COMPAT_H_
@@ -9,8 +9,16 @@
 #include <linux/eventfd.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/version.h>
 #include <linux/vfio.h>
+
+/* Symbol namespaces are named by a string literal since 6.13. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define MVGPU_MODULE_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS("DMA_BUF")
+#else
+#define MVGPU_MODULE_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS(DMA_BUF)
+#endif
 
 /* eventfd_signal() lost its count argument in 6.8. */
 static inline void mvgpu_eventfd_signal(struct eventfd_ctx *ctx)
@@ -75,5 +83,13 @@ static inline void mvgpu_vfio_free_device(struct vfio_device *vdev)
  */
 #define MVGPU_HAVE_VFIO_IOMMUFD_OPS (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
 #define MVGPU_HAVE_VFIO_DETACH_IOAS (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
+
+/*
+ * From 6.19 the VFIO core answers VFIO_DEVICE_GET_REGION_INFO itself and
+ * asks the driver through .get_region_info_caps; the ioctl never reaches
+ * the driver (without the op it fails with EINVAL).
+ */
+#define MVGPU_HAVE_VFIO_REGION_INFO_CAPS_OP \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0))
 
 #endif /* _MVGPU_COMPAT_H_ */

@@ -13,6 +13,7 @@
 #include <linux/mdev.h>
 #include <linux/module.h>
 
+#include "mvgpu_compat.h"
 #include "mvgpu_core.h"
 #include "mvgpu_debugfs.h"
 
@@ -39,4 +40,4 @@ module_exit(mvgpu_exit);
 MODULE_DESCRIPTION("mvgpu mediated-device vGPU core");
 MODULE_LICENSE("GPL");
 MODULE_SOFTDEP("pre: vfio_iommu_type1");
-MODULE_IMPORT_NS(DMA_BUF);
+MVGPU_MODULE_IMPORT_NS_DMA_BUF();

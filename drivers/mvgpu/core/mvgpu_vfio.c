@@ -72,6 +72,38 @@ static long mvgpu_ioctl_get_info(struct mvgpu_vgpu *vgpu, void __user *arg)
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
+/*
+ * Offset, size, flags and capabilities of region info->index. The VFIO
+ * core calls it as .get_region_info_caps from 6.19; before, our ioctl
+ * handler wraps it the same way.
+ */
+static int mvgpu_vfio_region_info_caps(struct vfio_device *vdev,
+				       struct vfio_region_info *info,
+				       struct vfio_info_cap *caps)
+{
+	struct mvgpu_vgpu *vgpu = vdev_to_vgpu(vdev);
+	int ret;
+
+	if (info->index >= MVGPU_NUM_REGIONS)
+		return -EINVAL;
+	info->offset = mvgpu_region_offset(info->index);
+	info->size = mvgpu_region_size(vgpu, info->index);
+	info->flags = 0;
+	info->cap_offset = 0;
+	if (info->index >= VFIO_PCI_NUM_REGIONS) {
+		ret = mvgpu_display_region_info(vgpu, info, caps);
+		if (ret)
+			return ret;
+	} else if (info->size) {
+		info->flags = VFIO_REGION_INFO_FLAG_READ |
+			      VFIO_REGION_INFO_FLAG_WRITE;
+	}
+	if (info->index == VFIO_PCI_BAR2_REGION_INDEX)
+		info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	return 0;
+}
+
+#if !MVGPU_HAVE_VFIO_REGION_INFO_CAPS_OP
 static long mvgpu_ioctl_get_region_info(struct mvgpu_vgpu *vgpu,
 					void __user *arg)
 {
@@ -82,23 +114,11 @@ static long mvgpu_ioctl_get_region_info(struct mvgpu_vgpu *vgpu,
 
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
-	if (info.argsz < minsz || info.index >= MVGPU_NUM_REGIONS)
+	if (info.argsz < minsz)
 		return -EINVAL;
-
-	info.offset = mvgpu_region_offset(info.index);
-	info.size = mvgpu_region_size(vgpu, info.index);
-	info.flags = 0;
-	info.cap_offset = 0;
-	if (info.index >= VFIO_PCI_NUM_REGIONS) {
-		ret = mvgpu_display_region_info(vgpu, &info, &caps);
-		if (ret)
-			return ret;
-	} else if (info.size) {
-		info.flags = VFIO_REGION_INFO_FLAG_READ |
-			     VFIO_REGION_INFO_FLAG_WRITE;
-	}
-	if (info.index == VFIO_PCI_BAR2_REGION_INDEX)
-		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	ret = mvgpu_vfio_region_info_caps(&vgpu->vdev, &info, &caps);
+	if (ret)
+		goto out_free;
 
 	/* The capability chain follows the structure if it fits. */
 	if (caps.size) {
@@ -109,15 +129,19 @@ static long mvgpu_ioctl_get_region_info(struct mvgpu_vgpu *vgpu,
 			vfio_info_cap_shift(&caps, sizeof(info));
 			if (copy_to_user(arg + sizeof(info), caps.buf,
 					 caps.size)) {
-				kfree(caps.buf);
-				return -EFAULT;
+				ret = -EFAULT;
+				goto out_free;
 			}
 			info.cap_offset = sizeof(info);
 		}
-		kfree(caps.buf);
 	}
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	if (copy_to_user(arg, &info, minsz))
+		ret = -EFAULT;
+out_free:
+	kfree(caps.buf);
+	return ret;
 }
+#endif
 
 static long mvgpu_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			     unsigned long arg)
@@ -128,8 +152,10 @@ static long mvgpu_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return mvgpu_ioctl_get_info(vgpu, uarg);
+#if !MVGPU_HAVE_VFIO_REGION_INFO_CAPS_OP
 	case VFIO_DEVICE_GET_REGION_INFO:
 		return mvgpu_ioctl_get_region_info(vgpu, uarg);
+#endif
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return mvgpu_irq_ioctl_get_info(vgpu, uarg);
 	case VFIO_DEVICE_SET_IRQS:
@@ -384,6 +410,9 @@ const struct vfio_device_ops mvgpu_vfio_ops = {
 	.read = mvgpu_vfio_read,
 	.write = mvgpu_vfio_write,
 	.ioctl = mvgpu_vfio_ioctl,
+#if MVGPU_HAVE_VFIO_REGION_INFO_CAPS_OP
+	.get_region_info_caps = mvgpu_vfio_region_info_caps,
+#endif
 	.mmap = mvgpu_vfio_mmap,
 	.request = mvgpu_vfio_request,
 	.dma_unmap = mvgpu_dma_unmap,

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Shims over DRM API drift between the kernels the mvgpu guest driver
- * supports (Debian's 6.1 and 6.12). Every version test of the guest
+ * supports (Debian's 6.1, 6.12 and 7.x). Every version test of the guest
  * driver lives here and nowhere else.
  */
 #ifndef _MVGPU_DRM_COMPAT_H_
 #define _MVGPU_DRM_COMPAT_H_
 
+#include <linux/dma-fence.h>
 #include <linux/version.h>
 
 #include <drm/drm_drv.h>
@@ -19,19 +20,68 @@
 #endif
 
 /*
- * Generic fbdev emulation (shadow buffer, vmap of the scanout object) was
- * drm_fbdev_generic_setup() in drm_kms_helper until 6.10 and became
- * drm_fbdev_ttm_setup() in drm_ttm_helper in 6.11; it works with any GEM
- * object that implements vmap.
+ * In-kernel DRM clients (the fbdev emulation among them) are set up with
+ * drm_client_setup() since 6.13, which some 6.12.y kernels (Debian's among
+ * them) have backported; its header moved to drm/clients/ in 6.15. A
+ * feature test, not a version test, says which applies.
  */
+#if __has_include(<drm/clients/drm_client_setup.h>)
+#include <drm/clients/drm_client_setup.h>
+#define MVDRM_HAVE_CLIENT_SETUP 1
+#elif __has_include(<drm/drm_client_setup.h>)
+#include <drm/drm_client_setup.h>
+#define MVDRM_HAVE_CLIENT_SETUP 1
+#else
+#define MVDRM_HAVE_CLIENT_SETUP 0
+#endif
+
+/*
+ * Generic fbdev emulation (shadow buffer, vmap of the scanout object) was
+ * drm_fbdev_generic_setup() in drm_kms_helper until 6.10, became
+ * drm_fbdev_ttm_setup() in drm_ttm_helper in 6.11, and is a DRM client
+ * set up by drm_client_setup() with the driver's fbdev_probe callback
+ * (MVDRM_DRIVER_FBDEV) where that exists. It works with any GEM object
+ * that implements vmap.
+ */
+#if MVDRM_HAVE_CLIENT_SETUP
+#define MVDRM_DRIVER_FBDEV	DRM_FBDEV_TTM_DRIVER_OPS,
+#else
+#define MVDRM_DRIVER_FBDEV
+#endif
+
 static inline void mvdrm_fbdev_setup(struct drm_device *drm)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#if MVDRM_HAVE_CLIENT_SETUP
+	drm_client_setup_with_color_mode(drm, 32);
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	drm_fbdev_ttm_setup(drm, 32);
 #else
 	drm_fbdev_generic_setup(drm, 32);
 #endif
 }
+
+/*
+ * A fence context with 64-bit sequence numbers said so in its ops
+ * (use_64bit_seqno) until 6.16; since 6.17 each fence is initialised with
+ * dma_fence_init64() instead.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define MVDRM_FENCE_OPS_SEQNO64
+static inline void mvdrm_fence_init64(struct dma_fence *fence,
+				      const struct dma_fence_ops *ops,
+				      spinlock_t *lock, u64 context, u64 seqno)
+{
+	dma_fence_init64(fence, ops, lock, context, seqno);
+}
+#else
+#define MVDRM_FENCE_OPS_SEQNO64	.use_64bit_seqno = true,
+static inline void mvdrm_fence_init64(struct dma_fence *fence,
+				      const struct dma_fence_ops *ops,
+				      spinlock_t *lock, u64 context, u64 seqno)
+{
+	dma_fence_init(fence, ops, lock, context, seqno);
+}
+#endif
 
 /*
  * Until 6.6 a driver had to name the PRIME callbacks it wanted (the

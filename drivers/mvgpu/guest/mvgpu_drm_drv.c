@@ -15,10 +15,10 @@
  * Documentation/guest-driver.rst describes the ioctls.
  */
 
+#include <linux/aperture.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
-#include <drm/drm_aperture.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -102,6 +102,7 @@ static const struct drm_driver mvdrm_driver = {
 	.name = "mvgpu",
 	.desc = "mvgpu virtual GPU",
 	MVDRM_DRIVER_DATE
+	MVDRM_DRIVER_FBDEV
 	.major = MVDRM_MAJOR,
 	.minor = MVDRM_MINOR,
 };
@@ -172,8 +173,7 @@ static int mvdrm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct mvdrm_device *mdrm;
 	int ret;
 
-	ret = drm_aperture_remove_conflicting_pci_framebuffers(pdev,
-							       &mvdrm_driver);
+	ret = aperture_remove_conflicting_pci_devices(pdev, mvdrm_driver.name);
 	if (ret)
 		return ret;
 	mdrm = devm_drm_dev_alloc(&pdev->dev, &mvdrm_driver,

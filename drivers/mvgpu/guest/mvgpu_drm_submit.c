@@ -79,7 +79,7 @@ static const char *mvdrm_fence_get_timeline_name(struct dma_fence *fence)
 }
 
 static const struct dma_fence_ops mvdrm_fence_ops = {
-	.use_64bit_seqno = true,
+	MVDRM_FENCE_OPS_SEQNO64
 	.get_driver_name = mvdrm_fence_get_driver_name,
 	.get_timeline_name = mvdrm_fence_get_timeline_name,
 };
@@ -456,7 +456,7 @@ static int mvdrm_queue_push(struct mvdrm_queue *queue, const u32 *cmds,
 	mvdrm_ring_emit(queue, lower_32_bits(seqno));
 	mvdrm_ring_emit(queue, upper_32_bits(seqno));
 
-	dma_fence_init(&fence->base, &mvdrm_fence_ops, &queue->fence_lock,
+	mvdrm_fence_init64(&fence->base, &mvdrm_fence_ops, &queue->fence_lock,
 		       queue->fence_context, seqno);
 	fence->ring_end = queue->tail;
 	WRITE_ONCE(queue->last_seqno, seqno);
