@@ -17,12 +17,14 @@
 #   make deb            Debian packages mvgpu-dkms and mvgpu-tools in
 #                       build/deb/ (needs debhelper, dh-dkms; lintian)
 #   make deps           install every Debian package build and tests need
-#   make modules-vm     build the modules for both test kernels (6.1, 6.12)
+#   make modules-vm     build the modules for the test kernels (6.1, 6.12
+#                       and 7.x; 7.x in the trixie environment, tools/vm/trixie)
 #   make lint           W=1 -Werror, sparse (C=2), checkpatch --strict,
-#                       kernel-doc, for both test kernels
+#                       kernel-doc, for every test kernel
 #   make unit           userspace unit tests (ASan/UBSan) and fuzzers
 #   make check          everything above plus VM and nested-guest tests;
 #                       ends with one line "N passed, N failed"
+#   make check-full     make check plus the nested-guest tiers on 7.x
 #   make demo           boot a VM, create vGPUs, attach one to a nested guest
 #   make bench          build the modules for 6.12 and run the vGPU versus
 #                       native and the scheduler benchmarks in the test VM
@@ -34,7 +36,7 @@ BUILD := $(SRC)/build
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KVER = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 MODOUT = $(BUILD)/modules/$(KVER)
-SERIES ?= 6.1 6.12
+SERIES ?= 6.1 6.12 7
 KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSCRIPTS := $(BUILD)/kscripts
 # Extra arguments for kbuild, e.g. C=2 or W=1.
@@ -53,7 +55,7 @@ TOOLS_LDFLAGS ?=
 C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h')
 
 .PHONY: all modules modules-vm install deps lint unit check demo clean \
-	vm-tests nested-tests kscripts uninstall dkms-install dkms-uninstall tools deb \
+	vm-tests nested-tests kscripts check-full uninstall dkms-install dkms-uninstall tools deb \
 	bench guest-tools
 
 all: modules
@@ -70,8 +72,7 @@ modules:
 
 modules-vm:
 	@for s in $(SERIES); do \
-		kdir=$$($(SRC)/tools/vm/kernel kdir $$s) || exit 1; \
-		$(MAKE) --no-print-directory modules KDIR=$$kdir || exit 1; \
+		$(SRC)/tools/vm/kernel make $$s || exit 1; \
 	done
 
 # kbuild's own signing and compression are off: it can only sign with the
@@ -133,6 +134,9 @@ unit:
 
 check:
 	@$(SRC)/tools/check/run-all
+
+check-full:
+	@MVGPU_CHECK_FULL=1 $(SRC)/tools/check/run-all
 
 demo:
 	@$(SRC)/tools/demo/run

@@ -12,7 +12,10 @@
 # undoes it at the end; the DKMS MOK key /var/lib/dkms/mok.key, created on
 # first use, stays.
 #
-#   selftests/ecosystem/dkms_test.sh [SERIES...]    (default: 6.1 6.12)
+# Kernel series built in the trixie environment (7) are tested there: the
+# same DKMS registration, build and removal, inside that chroot.
+#
+#   selftests/ecosystem/dkms_test.sh [SERIES...]    (default: 6.1 6.12 7)
 
 set -u
 
@@ -20,8 +23,19 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=selftests/ecosystem/lib.sh
 source "$repo/selftests/ecosystem/lib.sh"
 
-series=("$@")
-[[ ${#series[@]} -gt 0 ]] || series=(6.1 6.12)
+# shellcheck source=tools/vm/lib.sh
+source "$repo/tools/vm/lib.sh"
+
+series=()
+trixie_series=()
+[[ $# -gt 0 ]] || set -- 6.1 6.12 7
+for s in "$@"; do
+	if mvgpu_series_in_trixie "$s"; then
+		trixie_series+=("$s")
+	else
+		series+=("$s")
+	fi
+done
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$repo/dkms.conf")
 mok_key=/var/lib/dkms/mok.key
 mok_cert=/var/lib/dkms/mok.pub
@@ -33,7 +47,7 @@ if [[ $(id -u) -ne 0 ]] || ! command -v dkms >/dev/null; then
 fi
 
 kvers=()
-for s in "${series[@]}"; do
+for s in "${series[@]+"${series[@]}"}"; do
 	kver=$("$repo/tools/vm/kernel" kver "$s" 2>/dev/null) ||
 		kver=$("$repo/tools/vm/kernel" resolve "$s")
 	kvers+=("$kver")
@@ -101,9 +115,9 @@ for kver in "${kvers[@]}"; do
 	done
 	ktap_test_status $bad "modules for $kver signed by the DKMS MOK key ($mok_cert)" "$detail"
 
-	deps=$(modinfo -F depends "$(dkms_module "$kver" mvgpu_sim)" 2>/dev/null)
-	[[ $deps == mvgpu ]]
-	ktap_test_status $? "modinfo: mvgpu_sim depends on mvgpu ($kver)" "depends='$deps'"
+	depends=$(modinfo -F depends "$(dkms_module "$kver" mvgpu_sim)" 2>/dev/null)
+	[[ $depends == mvgpu ]]
+	ktap_test_status $? "modinfo: mvgpu_sim depends on mvgpu ($kver)" "depends='$depends'"
 
 	grep -q '^updates/dkms/mvgpu_sim.ko.*: updates/dkms/mvgpu.ko' "/lib/modules/$kver/modules.dep" 2>/dev/null
 	ktap_test_status $? "modules.dep of $kver lists mvgpu_sim with its dependency on mvgpu"
@@ -128,6 +142,45 @@ left=$(dkms status -m mvgpu 2>/dev/null; ls -d /usr/src/mvgpu-* 2>/dev/null;
        for kver in "${kvers[@]}"; do dkms_module "$kver" mvgpu; done)
 [[ -z $left ]]
 ktap_test_status $? "make dkms-uninstall removes the registration, sources and modules" "left: $left"
+
+# The same in the trixie environment, for kernels whose headers need its
+# compiler: register, build, install, remove.
+trixie=$repo/tools/vm/trixie
+for s in "${trixie_series[@]+"${trixie_series[@]}"}"; do
+	if ! kver=$("$repo/tools/vm/kernel" kver "$s") ||
+		! "$repo/tools/vm/kernel" kdir "$s" >/dev/null; then
+		ktap_test_fail "headers of series $s in the trixie environment"
+		continue
+	fi
+	log=$work/dkms-install-$kver.log
+	start=$SECONDS
+	if "$trixie" run make -C "$repo" --no-print-directory dkms-install \
+		DKMS_KERNELS="$kver" >"$log" 2>&1; then
+		ktap_test_pass "make dkms-install for $kver in the trixie environment ($((SECONDS - start)) s)"
+	else
+		ktap_test_fail "make dkms-install for $kver in the trixie environment"
+		ktap_print_file "$log" 40
+	fi
+
+	status=$("$trixie" run dkms status -m mvgpu -v "$version" -k "$kver" 2>/dev/null)
+	[[ $status == *": installed"* ]]
+	ktap_test_status $? "dkms status: installed for $kver (trixie)" "status: '$status'"
+
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	vermagic=$("$trixie" run sh -c 'for n in mvgpu mvgpu_sim; do
+		modinfo -F vermagic /lib/modules/$1/updates/dkms/$n.ko* || echo "$n missing"
+		done' sh "$kver" 2>&1)
+	bad=0
+	while read -r line; do
+		[[ $line == "$kver "* ]] || bad=1
+	done <<<"$vermagic"
+	ktap_test_status $bad "mvgpu.ko and mvgpu_sim.ko built by DKMS with vermagic $kver" "$vermagic"
+
+	"$trixie" run make -C "$repo" --no-print-directory dkms-uninstall >>"$log" 2>&1
+	left=$("$trixie" run sh -c 'dkms status -m mvgpu; ls -d /usr/src/mvgpu-* /lib/modules/*/updates/dkms/mvgpu* 2>/dev/null')
+	[[ -z $left ]]
+	ktap_test_status $? "make dkms-uninstall in the trixie environment leaves nothing" "left: $left"
+done
 
 # "make install" into a staging root, from a copy of the tree so that the
 # shared build directory is left alone.
