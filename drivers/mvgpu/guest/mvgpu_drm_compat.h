@@ -25,10 +25,10 @@
  * them) have backported; its header moved to drm/clients/ in 6.15. A
  * feature test, not a version test, says which applies.
  */
-#if __has_include(<drm/clients/drm_client_setup.h>)
+#if __has_include("drm/clients/drm_client_setup.h")
 #include <drm/clients/drm_client_setup.h>
 #define MVDRM_HAVE_CLIENT_SETUP 1
-#elif __has_include(<drm/drm_client_setup.h>)
+#elif __has_include("drm/drm_client_setup.h")
 #include <drm/drm_client_setup.h>
 #define MVDRM_HAVE_CLIENT_SETUP 1
 #else

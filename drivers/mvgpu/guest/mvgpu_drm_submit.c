@@ -457,7 +457,7 @@ static int mvdrm_queue_push(struct mvdrm_queue *queue, const u32 *cmds,
 	mvdrm_ring_emit(queue, upper_32_bits(seqno));
 
 	mvdrm_fence_init64(&fence->base, &mvdrm_fence_ops, &queue->fence_lock,
-		       queue->fence_context, seqno);
+			   queue->fence_context, seqno);
 	fence->ring_end = queue->tail;
 	WRITE_ONCE(queue->last_seqno, seqno);
 
