@@ -12,12 +12,23 @@
 #include <linux/module.h>
 #include <linux/version.h>
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
 
 /* Symbol namespaces are named by a string literal since 6.13. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 #define MVGPU_MODULE_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS("DMA_BUF")
 #else
 #define MVGPU_MODULE_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS(DMA_BUF)
+#endif
+
+/*
+ * The unbound system workqueue is system_dfl_wq since 6.18; 7.x warns
+ * when work is queued on the old name, system_unbound_wq.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define mvgpu_unbound_wq	system_dfl_wq
+#else
+#define mvgpu_unbound_wq	system_unbound_wq
 #endif
 
 /* eventfd_signal() lost its count argument in 6.8. */

@@ -47,6 +47,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "mvgpu_compat.h"
 #include "mvgpu_core.h"
 
 #define CREATE_TRACE_POINTS
@@ -336,7 +337,7 @@ static void mvgpu_sched_tick(struct work_struct *work)
 	}
 	mutex_unlock(&pgpu->lock);
 
-	queue_delayed_work(system_unbound_wq, &ps->tick,
+	queue_delayed_work(mvgpu_unbound_wq, &ps->tick,
 			   mvgpu_sched_tick_delay(ps));
 }
 
@@ -523,7 +524,7 @@ int mvgpu_pgpu_sched_set_watchdog_ms(struct mvgpu_pgpu *pgpu, u32 ms)
 	ps->watchdog_ms = ms;
 	spin_unlock(&ps->lock);
 	/* Sample at the new rate from now on. */
-	mod_delayed_work(system_unbound_wq, &ps->tick,
+	mod_delayed_work(mvgpu_unbound_wq, &ps->tick,
 			 mvgpu_sched_tick_delay(ps));
 	return 0;
 }
@@ -641,7 +642,7 @@ int mvgpu_pgpu_sched_init(struct mvgpu_pgpu *pgpu)
 		}
 		eng->thread = thread;
 	}
-	queue_delayed_work(system_unbound_wq, &ps->tick,
+	queue_delayed_work(mvgpu_unbound_wq, &ps->tick,
 			   mvgpu_sched_tick_delay(ps));
 	return 0;
 }
