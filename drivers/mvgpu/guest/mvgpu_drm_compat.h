@@ -22,15 +22,16 @@
 /*
  * In-kernel DRM clients (the fbdev emulation among them) are set up with
  * drm_client_setup() since 6.13, which some 6.12.y kernels (Debian's among
- * them) have backported; its header moved to drm/clients/ in 6.15. A
- * feature test, not a version test, says which applies.
+ * them) have backported; DRM_FBDEV_TTM_DRIVER_OPS came with it, so its
+ * presence is the feature test. The header moved to drm/clients/ in 6.15.
  */
-#if __has_include("drm/clients/drm_client_setup.h")
+#ifdef DRM_FBDEV_TTM_DRIVER_OPS
+#define MVDRM_HAVE_CLIENT_SETUP 1
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
 #include <drm/clients/drm_client_setup.h>
-#define MVDRM_HAVE_CLIENT_SETUP 1
-#elif __has_include("drm/drm_client_setup.h")
+#else
 #include <drm/drm_client_setup.h>
-#define MVDRM_HAVE_CLIENT_SETUP 1
+#endif
 #else
 #define MVDRM_HAVE_CLIENT_SETUP 0
 #endif
