@@ -91,7 +91,7 @@ struct mvgpu_pgpu {
 	struct mvgpu_type types[MVGPU_MAX_TYPES];
 	struct mdev_type *mdev_types[MVGPU_MAX_TYPES];
 	unsigned int num_types;
-	/* guards @pool, @vgpus and @num_vgpus */
+	/* guards @pool, @vgpus, @num_vgpus and writes of the owner tables */
 	struct mutex lock;
 	struct mvgpu_partition_pool pool;
 	struct list_head vgpus;
@@ -189,7 +189,7 @@ struct mvgpu_unmap_range {
  *	for an engine (e.g. in &mvgpu_backend_ops.queue_disable)
  * @cfg: emulated PCI configuration space
  * @regs: BAR0 registers
- * @irq: interrupt eventfds and INTx state
+ * @irq: interrupt eventfds and INTx state (mvgpu_irq.h)
  * @queue_lock: serialises queue configuration and the backend queue calls;
  *	taken before @state_lock, never by engine events
  * @queues: per-queue registers, @part.num_queues of them
@@ -215,21 +215,23 @@ struct mvgpu_vgpu {
 	struct list_head pgpu_link;
 	struct mvgpu_partition part;
 	u64 bar2_size;
-	/* guards @cfg, @regs and @irq */
+	/* guards @cfg, @regs, @irq, event-written @queues fields; after @queue_lock */
 	struct mutex state_lock;
 	struct mvgpu_cfg_space cfg;
 	struct mvgpu_regs regs;
 	struct mvgpu_irq irq;
-	/* serialises queue configuration; before @state_lock */
+	/* serialises queue configuration and backend queue calls */
 	struct mutex queue_lock;
 	struct mvgpu_queue queues[MVGPU_MAX_QUEUES];
-	/* guards @pinned, @dma_open and @unmap_log */
+	/* guards @pinned, @dma_open, @unmap_log and writes of @unmap_seq */
 	struct mutex dma_lock;
 	struct xarray pinned;
 	bool dma_open;
 	u64 unmap_seq;
 	struct mvgpu_unmap_range unmap_log[MVGPU_UNMAP_LOG];
+	/* under &mvgpu_pgpu_sched.lock of @pgpu */
 	struct mvgpu_vgpu_sched sched;
+	/* under its own &mvgpu_display.lock, inside @state_lock */
 	struct mvgpu_display display;
 	struct dentry *debugfs;
 };
@@ -257,17 +259,14 @@ int mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 offset, void *buf,
 int mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu);
 extern const struct attribute_group *mvgpu_vgpu_groups[];
 
-/* mvgpu_mmio.c */
-int mvgpu_mmio_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val);
-int mvgpu_mmio_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val);
-void mvgpu_regs_reset(struct mvgpu_vgpu *vgpu);
-
 /* mvgpu_queue.c */
 bool mvgpu_queue_reg(u32 offset);
 int mvgpu_queue_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val);
 void mvgpu_queue_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val);
 void mvgpu_queues_stop(struct mvgpu_vgpu *vgpu);
-u32 mvgpu_queue_watchdog(struct mvgpu_vgpu *vgpu, u64 now, u64 timeout_ns);
+bool mvgpu_queue_running_locked(struct mvgpu_vgpu *vgpu, u32 q);
+bool mvgpu_queue_progress_locked(struct mvgpu_vgpu *vgpu, u32 q, u64 *progress);
+void mvgpu_queue_stop_hung_locked(struct mvgpu_vgpu *vgpu, u32 q);
 
 /* mvgpu_dma.c */
 void mvgpu_dma_open(struct mvgpu_vgpu *vgpu);

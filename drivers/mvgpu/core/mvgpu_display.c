@@ -33,6 +33,7 @@
 #include "mvgpu_core.h"
 #include "mvgpu_edid.h"
 #include "mvgpu_irq.h"
+#include "mvgpu_mmio.h"
 
 /**
  * mvgpu_display_format_bpp() - bytes per pixel of a scanout format
@@ -124,14 +125,10 @@ bool mvgpu_display_reg(u32 offset)
 }
 
 /*
- * Display registers, table-driven as the rest of BAR0: the handlers run
- * with &mvgpu_vgpu.state_lock and &mvgpu_display.lock held.
+ * Display registers, table-driven as the rest of BAR0 (struct
+ * mvgpu_mmio_reg): the handlers run with &mvgpu_vgpu.state_lock and
+ * &mvgpu_display.lock held.
  */
-struct mvgpu_display_reg {
-	u32 offset;
-	u32 (*read)(struct mvgpu_vgpu *vgpu);
-	void (*write)(struct mvgpu_vgpu *vgpu, u32 val);
-};
 
 static u32 mvgpu_disp_read_control(struct mvgpu_vgpu *vgpu)
 {
@@ -248,7 +245,7 @@ static u32 mvgpu_disp_read_edid_size(struct mvgpu_vgpu *vgpu)
 	return vgpu->display.connected ? vgpu->display.edid_size : 0;
 }
 
-static const struct mvgpu_display_reg mvgpu_display_regs[] = {
+static const struct mvgpu_mmio_reg mvgpu_display_regs[] = {
 	{ MVGPU_REG_DISP_CONTROL, mvgpu_disp_read_control,
 	  mvgpu_disp_write_control },
 	{ MVGPU_REG_DISP_FORMAT, mvgpu_disp_read_format,
@@ -272,14 +269,10 @@ static const struct mvgpu_display_reg mvgpu_display_regs[] = {
 	{ MVGPU_REG_DISP_EDID_SIZE, mvgpu_disp_read_edid_size, NULL },
 };
 
-static const struct mvgpu_display_reg *mvgpu_display_find(u32 offset)
+static const struct mvgpu_mmio_reg *mvgpu_display_find(u32 offset)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(mvgpu_display_regs); i++)
-		if (mvgpu_display_regs[i].offset == offset)
-			return &mvgpu_display_regs[i];
-	return NULL;
+	return mvgpu_mmio_reg_find(mvgpu_display_regs,
+				   ARRAY_SIZE(mvgpu_display_regs), offset);
 }
 
 /* The EDID window: the guest's EDID, little-endian dwords, 0 past it. */
@@ -305,7 +298,7 @@ static u32 mvgpu_display_read_edid(struct mvgpu_display *disp, u32 offset)
 u32 mvgpu_display_read_locked(struct mvgpu_vgpu *vgpu, u32 offset)
 {
 	struct mvgpu_display *disp = &vgpu->display;
-	const struct mvgpu_display_reg *reg;
+	const struct mvgpu_mmio_reg *reg;
 	u32 val = 0;
 
 	lockdep_assert_held(&vgpu->state_lock);
@@ -332,7 +325,7 @@ u32 mvgpu_display_read_locked(struct mvgpu_vgpu *vgpu, u32 offset)
  */
 void mvgpu_display_write_locked(struct mvgpu_vgpu *vgpu, u32 offset, u32 val)
 {
-	const struct mvgpu_display_reg *reg = mvgpu_display_find(offset);
+	const struct mvgpu_mmio_reg *reg = mvgpu_display_find(offset);
 
 	lockdep_assert_held(&vgpu->state_lock);
 	if (!reg || !reg->write)

@@ -10,7 +10,8 @@
  * writes, as Documentation/abi.rst promises; writes to read-only registers
  * are ignored. Handlers run with &mvgpu_vgpu.state_lock held, except the
  * reset register, which resets the vGPU after dropping it. The display
- * block (mvgpu_display.c) has its own table, reached the same way.
+ * block (mvgpu_display.c) has its own table of the same struct
+ * mvgpu_mmio_reg, looked up with the same mvgpu_mmio_reg_find().
  */
 
 #include <linux/kernel.h>
@@ -20,18 +21,7 @@
 
 #include "mvgpu_core.h"
 #include "mvgpu_irq.h"
-
-/**
- * struct mvgpu_mmio_reg - emulation of one BAR0 register
- * @offset: byte offset in BAR0
- * @read: returns the register value
- * @write: applies a guest write; NULL for read-only registers
- */
-struct mvgpu_mmio_reg {
-	u32 offset;
-	u32 (*read)(struct mvgpu_vgpu *vgpu);
-	void (*write)(struct mvgpu_vgpu *vgpu, u32 val);
-};
+#include "mvgpu_mmio.h"
 
 static u32 mvgpu_read_magic(struct mvgpu_vgpu *vgpu)
 {
@@ -197,14 +187,30 @@ static const struct mvgpu_mmio_reg mvgpu_mmio_regs[] = {
 	  mvgpu_write_fence_pending_hi },
 };
 
+/**
+ * mvgpu_mmio_reg_find() - look a register up in a register table
+ * @table: the table of a BAR0 block
+ * @count: entries in @table
+ * @offset: BAR0 byte offset
+ *
+ * Return: the entry for @offset, or NULL when @table has none.
+ */
+const struct mvgpu_mmio_reg *
+mvgpu_mmio_reg_find(const struct mvgpu_mmio_reg *table, size_t count,
+		    u32 offset)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (table[i].offset == offset)
+			return &table[i];
+	return NULL;
+}
+
 static const struct mvgpu_mmio_reg *mvgpu_mmio_find(u32 offset)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(mvgpu_mmio_regs); i++)
-		if (mvgpu_mmio_regs[i].offset == offset)
-			return &mvgpu_mmio_regs[i];
-	return NULL;
+	return mvgpu_mmio_reg_find(mvgpu_mmio_regs,
+				   ARRAY_SIZE(mvgpu_mmio_regs), offset);
 }
 
 static int mvgpu_mmio_check(u32 offset)

@@ -15,12 +15,9 @@
  * mvgpu_pgpu_fence_signalled() and mvgpu_pgpu_queue_error().
  *
  * A doorbell also makes the vGPU runnable for the engine scheduler
- * (mvgpu_sched.c). The scheduler's watchdog calls mvgpu_queue_watchdog():
- * a queue that has work and has not moved forward for the timeout, while
- * its vGPU was given the engine at least MVGPU_WATCHDOG_MIN_RUNS times, is
- * stopped in the backend (its work dropped, HEAD reads 0) and reported to
- * the guest as MVGPU_ERR_HANG, like any other queue error: the guest
- * disables and re-enables the queue to use it again.
+ * (mvgpu_sched.c). The hang watchdog (mvgpu_watchdog.c) samples the
+ * queues' progress and stops a hung one as if it had failed with
+ * MVGPU_ERR_HANG.
  */
 
 #include <linux/bits.h>
@@ -351,75 +348,60 @@ void mvgpu_queues_stop(struct mvgpu_vgpu *vgpu)
 	mutex_unlock(&vgpu->queue_lock);
 }
 
-/*
- * A hung queue must have made no progress through at least this many
- * engine runs of its vGPU: time the policy held the vGPU back, or the host
- * did not run the engine thread, does not count against it.
+/**
+ * mvgpu_queue_running_locked() - whether a queue may have work to run
+ * @vgpu: the vGPU, &mvgpu_vgpu.queue_lock held
+ * @q: queue index
+ *
+ * Return: the queue is enabled and not stopped on an error.
  */
-#define MVGPU_WATCHDOG_MIN_RUNS		2
-
-/* Whether queue @q, with work, stalled for @timeout_ns; queue_lock held. */
-static bool mvgpu_queue_stalled(struct mvgpu_vgpu *vgpu, u32 q, u64 now,
-				u64 timeout_ns)
+bool mvgpu_queue_running_locked(struct mvgpu_vgpu *vgpu, u32 q)
 {
-	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 	struct mvgpu_queue *queue = &vgpu->queues[q];
-	u32 hwq = mvgpu_queue_hwq(vgpu, q);
-	u64 progress, runs;
 	bool stopped;
 
 	lockdep_assert_held(&vgpu->queue_lock);
 	mutex_lock(&vgpu->state_lock);
 	stopped = queue->error;
 	mutex_unlock(&vgpu->state_lock);
-	if (!queue->enabled || stopped) {
-		queue->wd_since = 0;
-		return false;
-	}
-	runs = mvgpu_vgpu_sched_runs(vgpu);
-	progress = pgpu->ops->queue_progress(pgpu->backend_priv, hwq);
-	if (!queue->wd_since || progress != queue->wd_progress ||
-	    !pgpu->ops->queue_busy(pgpu->backend_priv, hwq)) {
-		queue->wd_progress = progress;
-		queue->wd_since = now;
-		queue->wd_runs = runs;
-		return false;
-	}
-	return timeout_ns && now - queue->wd_since >= timeout_ns &&
-	       runs - queue->wd_runs >= MVGPU_WATCHDOG_MIN_RUNS;
+	return queue->enabled && !stopped;
 }
 
 /**
- * mvgpu_queue_watchdog() - stop the queues of a vGPU that made no progress
- * @vgpu: the vGPU; the caller holds &mvgpu_pgpu.lock, so it stays alive
- * @now: ktime_get_ns()
- * @timeout_ns: how long a queue with work may go without progress; 0 only
- *	samples progress
+ * mvgpu_queue_progress_locked() - how far the backend got with a queue
+ * @vgpu: the vGPU, &mvgpu_vgpu.queue_lock held
+ * @q: index of a running queue (mvgpu_queue_running_locked())
+ * @progress: the backend's progress counter of the queue
  *
- * A stalled queue is stopped in the backend and reports MVGPU_ERR_HANG to
- * the guest (queue error, error block, interrupt). Process context, may
- * sleep. Return: the number of queues stopped.
+ * Return: whether the queue has work left (the backend says it is busy).
  */
-u32 mvgpu_queue_watchdog(struct mvgpu_vgpu *vgpu, u64 now, u64 timeout_ns)
+bool mvgpu_queue_progress_locked(struct mvgpu_vgpu *vgpu, u32 q, u64 *progress)
 {
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
-	u32 q, hangs = 0;
+	u32 hwq = mvgpu_queue_hwq(vgpu, q);
 
-	mutex_lock(&vgpu->queue_lock);
-	for (q = 0; q < vgpu->part.num_queues; q++) {
-		if (!mvgpu_queue_stalled(vgpu, q, now, timeout_ns))
-			continue;
-		dev_info(pgpu->dev, "mvgpu: vGPU %s queue %u made no progress for %llu ms: stopped (hang)\n",
-			 dev_name(vgpu->vdev.dev), q,
-			 div_u64(now - vgpu->queues[q].wd_since, NSEC_PER_MSEC));
-		pgpu->ops->queue_disable(pgpu->backend_priv,
-					 mvgpu_queue_hwq(vgpu, q));
-		vgpu->queues[q].wd_since = 0;
-		mvgpu_queue_raise_error(vgpu, q, MVGPU_ERR_HANG, 0);
-		hangs++;
-	}
-	mutex_unlock(&vgpu->queue_lock);
-	return hangs;
+	lockdep_assert_held(&vgpu->queue_lock);
+	*progress = pgpu->ops->queue_progress(pgpu->backend_priv, hwq);
+	return pgpu->ops->queue_busy(pgpu->backend_priv, hwq);
+}
+
+/**
+ * mvgpu_queue_stop_hung_locked() - stop a queue that made no progress
+ * @vgpu: the vGPU, &mvgpu_vgpu.queue_lock held
+ * @q: queue index
+ *
+ * The backend drops the queue's work (HEAD reads 0) and the guest sees
+ * MVGPU_ERR_HANG like any other queue error (queue error, error block,
+ * interrupt): it disables and re-enables the queue to use it again.
+ * Process context, may sleep.
+ */
+void mvgpu_queue_stop_hung_locked(struct mvgpu_vgpu *vgpu, u32 q)
+{
+	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
+
+	lockdep_assert_held(&vgpu->queue_lock);
+	pgpu->ops->queue_disable(pgpu->backend_priv, mvgpu_queue_hwq(vgpu, q));
+	mvgpu_queue_raise_error(vgpu, q, MVGPU_ERR_HANG, 0);
 }
 
 static struct mvgpu_vgpu *mvgpu_hwq_to_vgpu(struct mvgpu_pgpu *pgpu, u32 hwq,

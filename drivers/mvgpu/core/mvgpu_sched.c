@@ -22,21 +22,11 @@
  * again; the vGPU is idle for the policy until that time, and the engine
  * threads wake it then.
  *
- * The policy and its settings can change at any time: the change is made
- * under the scheduler lock and every engine is asked to preempt, so the
- * new policy is in force within one preemption interval.
- *
- * Accounting (busy time, jobs, preemptions, faults, resets, utilization
- * over one-second windows) is kept per vGPU and per pGPU under the same
- * lock, and shown in sysfs, in debugfs ("mvgpu/<pgpu>/sched",
- * mvgpu_debugfs.c) and through the tracepoints of mvgpu_trace.h.
- *
- * The watchdog runs from a periodic work item: a queue that has work but
- * has not moved forward (&mvgpu_backend_ops.queue_progress) for
- * sched_watchdog_ms, although its vGPU was given the engine meanwhile, is
- * stopped with MVGPU_ERR_HANG, which its guest sees as a queue error;
- * other queues and vGPUs are not touched. A vGPU the policy holds back
- * (fixed_share, caps) or that waits for its turn is never blamed for it.
+ * The rest of the scheduler is split by concern: accounting and
+ * utilization windows in mvgpu_sched_stats.c, the settings sysfs changes
+ * (policy, slice, watchdog, weight, cap) in mvgpu_sched_settings.c, the
+ * periodic tick and the hang watchdog in mvgpu_watchdog.c, the debugfs
+ * table in mvgpu_debugfs.c and the tracepoints in mvgpu_trace.h.
  */
 
 #include <linux/atomic.h>
@@ -47,23 +37,18 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "mvgpu_compat.h"
 #include "mvgpu_core.h"
-
-#define CREATE_TRACE_POINTS
 #include "mvgpu_trace.h"
+#include "mvgpu_watchdog.h"
 
 /*
  * A run is charged its wall time, but never more than its slice plus this:
- * the backend stops within one preemption interval of the budget (a chunk,
- * 2.3 ms at most measured under TCG), so anything beyond is time the host
- * did not run the engine thread (a stalled virtual CPU), which is nobody's
- * engine time and must not throttle the vGPU that happened to hold it.
+ * the backend stops within one preemption interval of the budget (one
+ * chunk of a command), so anything beyond is time the host did not run the
+ * engine thread (a stalled virtual CPU), which is nobody's engine time and
+ * must not throttle the vGPU that happened to hold it.
  */
 #define MVGPU_SCHED_OVERRUN_MAX_NS	(5ULL * NSEC_PER_MSEC)
-
-/* Period of the tick when the watchdog does not need it more often. */
-#define MVGPU_SCHED_TICK_MAX_MS		100
 
 static atomic_t mvgpu_sched_pgpu_ids = ATOMIC_INIT(0);
 
@@ -164,16 +149,6 @@ static void mvgpu_sched_engine_sleep(struct mvgpu_pgpu_sched *ps, u64 wake_at,
 						   ns_to_ktime(wake_at - now));
 }
 
-static void mvgpu_sched_stats_charge(struct mvgpu_sched_stats *st, u64 ran_ns,
-				     const struct mvgpu_engine_run *run)
-{
-	st->busy_ns += ran_ns;
-	st->jobs += run->commands;
-	if (run->stop == MVGPU_ENGINE_SLICE ||
-	    run->stop == MVGPU_ENGINE_PREEMPTED)
-		st->preemptions++;
-}
-
 /* Run @vgpu on @eng for @slice_ns, then charge it. */
 static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
 				   struct mvgpu_sched_engine *eng,
@@ -193,9 +168,7 @@ static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
 	ran = min(end - start, slice_ns + MVGPU_SCHED_OVERRUN_MAX_NS);
 
 	spin_lock(&ps->lock);
-	vs->runs++;
-	mvgpu_sched_stats_charge(&vs->stats, ran, &run);
-	mvgpu_sched_stats_charge(&ps->stats, ran, &run);
+	mvgpu_sched_stats_charge_locked(ps, vs, ran, &run);
 	still = run.stop == MVGPU_ENGINE_SLICE ||
 		run.stop == MVGPU_ENGINE_PREEMPTED ||
 		vs->work_seq != vs->seq_at_pick;
@@ -244,8 +217,15 @@ static int mvgpu_sched_engine_thread(void *data)
 	return 0;
 }
 
-/* Tell the engine threads to look again, and running vGPUs to stop. */
-static void mvgpu_sched_kick_all(struct mvgpu_pgpu *pgpu, bool preempt)
+/**
+ * mvgpu_pgpu_sched_kick_all() - make every engine of a pGPU pick again
+ * @pgpu: the pGPU
+ * @preempt: also ask the backend to end the running slices now
+ *
+ * Called after a change of the scheduling settings. Any context that may
+ * take a spinlock and call &mvgpu_backend_ops.engine_preempt.
+ */
+void mvgpu_pgpu_sched_kick_all(struct mvgpu_pgpu *pgpu, bool preempt)
 {
 	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
 	u32 i;
@@ -258,87 +238,6 @@ static void mvgpu_sched_kick_all(struct mvgpu_pgpu *pgpu, bool preempt)
 		return;
 	for (i = 0; i < pgpu->caps.num_engines; i++)
 		pgpu->ops->engine_preempt(pgpu->backend_priv, i);
-}
-
-static u32 mvgpu_sched_percent(u64 busy_ns, u64 window_ns, u32 engines)
-{
-	u64 total = window_ns * engines;
-
-	if (!total)
-		return 0;
-	return min_t(u64, div64_u64(busy_ns * 100 + total / 2, total), 100);
-}
-
-static void mvgpu_sched_window_close(struct mvgpu_sched_stats *st,
-				     u64 window_ns, u32 engines)
-{
-	st->utilization = mvgpu_sched_percent(st->busy_ns - st->window_busy_ns,
-					      window_ns, engines);
-	st->window_busy_ns = st->busy_ns;
-}
-
-/* Close the utilization window if it is over; pgpu->lock held. */
-static void mvgpu_sched_window_update(struct mvgpu_pgpu *pgpu, u64 now)
-{
-	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
-	u32 engines = pgpu->caps.num_engines;
-	struct mvgpu_vgpu *vgpu;
-	u64 window_ns;
-
-	lockdep_assert_held(&pgpu->lock);
-	spin_lock(&ps->lock);
-	window_ns = now - ps->window_start_ns;
-	if (window_ns >= MVGPU_SCHED_WINDOW_NS) {
-		mvgpu_sched_window_close(&ps->stats, window_ns, engines);
-		list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_link)
-			mvgpu_sched_window_close(&vgpu->sched.stats, window_ns,
-						 engines);
-		ps->window_start_ns = now;
-	}
-	spin_unlock(&ps->lock);
-}
-
-static unsigned long mvgpu_sched_tick_delay(struct mvgpu_pgpu_sched *ps)
-{
-	u32 ms = MVGPU_SCHED_TICK_MAX_MS, wd;
-
-	spin_lock(&ps->lock);
-	wd = ps->watchdog_ms;
-	spin_unlock(&ps->lock);
-	if (wd)
-		ms = clamp(wd / 4, 1U, ms);
-	return max(msecs_to_jiffies(ms), 1UL);
-}
-
-static void mvgpu_sched_tick(struct work_struct *work)
-{
-	struct mvgpu_pgpu_sched *ps =
-		container_of(to_delayed_work(work), struct mvgpu_pgpu_sched,
-			     tick);
-	struct mvgpu_pgpu *pgpu = container_of(ps, struct mvgpu_pgpu, sched);
-	u64 now = ktime_get_ns(), timeout_ns;
-	struct mvgpu_vgpu *vgpu;
-
-	spin_lock(&ps->lock);
-	timeout_ns = (u64)ps->watchdog_ms * NSEC_PER_MSEC;
-	spin_unlock(&ps->lock);
-
-	/*
-	 * Engine threads and backend events never take pgpu->lock, so the
-	 * watchdog may wait for an engine (queue_disable) while holding it.
-	 */
-	mutex_lock(&pgpu->lock);
-	mvgpu_sched_window_update(pgpu, now);
-	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_link) {
-		u32 hangs = mvgpu_queue_watchdog(vgpu, now, timeout_ns);
-
-		if (hangs)
-			mvgpu_vgpu_sched_count(vgpu, 0, hangs);
-	}
-	mutex_unlock(&pgpu->lock);
-
-	queue_delayed_work(mvgpu_unbound_wq, &ps->tick,
-			   mvgpu_sched_tick_delay(ps));
 }
 
 /**
@@ -421,176 +320,6 @@ void mvgpu_vgpu_sched_kick(struct mvgpu_vgpu *vgpu)
 	wake_up(&ps->work_wq);
 }
 
-/**
- * mvgpu_vgpu_sched_count() - account queue errors and resets of a vGPU
- * @vgpu: the vGPU
- * @faults: queues that stopped on an error
- * @resets: device resets or queues the watchdog reset
- *
- * Any context that may take a spinlock.
- */
-void mvgpu_vgpu_sched_count(struct mvgpu_vgpu *vgpu, u64 faults, u64 resets)
-{
-	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
-
-	spin_lock(&ps->lock);
-	vgpu->sched.stats.faults += faults;
-	vgpu->sched.stats.resets += resets;
-	ps->stats.faults += faults;
-	ps->stats.resets += resets;
-	spin_unlock(&ps->lock);
-}
-
-/**
- * mvgpu_vgpu_sched_runs() - engine runs a vGPU was given so far
- * @vgpu: the vGPU
- *
- * Any context that may take a spinlock. Return: the count.
- */
-u64 mvgpu_vgpu_sched_runs(struct mvgpu_vgpu *vgpu)
-{
-	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
-	u64 runs;
-
-	spin_lock(&ps->lock);
-	runs = vgpu->sched.runs;
-	spin_unlock(&ps->lock);
-	return runs;
-}
-
-/**
- * mvgpu_pgpu_sched_set_policy() - switch the scheduling policy of a pGPU
- * @pgpu: the pGPU
- * @name: a policy name, as in sysfs (a trailing newline is ignored)
- *
- * Safe with vGPUs running: running slices are preempted and every vGPU
- * continues under the new policy. Return: 0, or -EINVAL for an unknown
- * name (nothing changes).
- */
-int mvgpu_pgpu_sched_set_policy(struct mvgpu_pgpu *pgpu, const char *name)
-{
-	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
-	int id, ret = -EINVAL;
-
-	for (id = 0; id < MVGPU_SCHED_NR_POLICIES; id++) {
-		if (sysfs_streq(name, mvgpu_sched_policy_name(id))) {
-			spin_lock(&ps->lock);
-			ret = mvgpu_sched_set_policy(&ps->policy, id,
-						     ktime_get_ns());
-			spin_unlock(&ps->lock);
-			break;
-		}
-	}
-	if (!ret)
-		mvgpu_sched_kick_all(pgpu, true);
-	return ret;
-}
-
-/**
- * mvgpu_pgpu_sched_set_slice_us() - change the slice length of a pGPU
- * @pgpu: the pGPU
- * @slice_us: microseconds, 100..100000
- *
- * Return: 0, or -EINVAL out of range (nothing changes).
- */
-int mvgpu_pgpu_sched_set_slice_us(struct mvgpu_pgpu *pgpu, u32 slice_us)
-{
-	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
-	int ret;
-
-	spin_lock(&ps->lock);
-	ret = mvgpu_sched_set_slice(&ps->policy, (u64)slice_us * NSEC_PER_USEC);
-	spin_unlock(&ps->lock);
-	if (!ret)
-		mvgpu_sched_kick_all(pgpu, true);
-	return ret;
-}
-
-/**
- * mvgpu_pgpu_sched_set_watchdog_ms() - change the hang timeout of a pGPU
- * @pgpu: the pGPU
- * @ms: 0 (off) or MVGPU_SCHED_WATCHDOG_MIN_MS..MVGPU_SCHED_WATCHDOG_MAX_MS
- *
- * Return: 0, or -EINVAL out of range (nothing changes).
- */
-int mvgpu_pgpu_sched_set_watchdog_ms(struct mvgpu_pgpu *pgpu, u32 ms)
-{
-	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
-
-	if (ms && (ms < MVGPU_SCHED_WATCHDOG_MIN_MS ||
-		   ms > MVGPU_SCHED_WATCHDOG_MAX_MS))
-		return -EINVAL;
-	spin_lock(&ps->lock);
-	ps->watchdog_ms = ms;
-	spin_unlock(&ps->lock);
-	/* Sample at the new rate from now on. */
-	mod_delayed_work(mvgpu_unbound_wq, &ps->tick,
-			 mvgpu_sched_tick_delay(ps));
-	return 0;
-}
-
-/**
- * mvgpu_vgpu_sched_set_weight() - set the weighted-policy weight of a vGPU
- * @vgpu: the vGPU
- * @weight: MVGPU_SCHED_WEIGHT_MIN..MVGPU_SCHED_WEIGHT_MAX
- *
- * Return: 0, or -EINVAL out of range (nothing changes).
- */
-int mvgpu_vgpu_sched_set_weight(struct mvgpu_vgpu *vgpu, u32 weight)
-{
-	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
-	int ret;
-
-	spin_lock(&ps->lock);
-	ret = mvgpu_sched_set_weight(&ps->policy, &vgpu->sched.entity, weight);
-	spin_unlock(&ps->lock);
-	return ret;
-}
-
-/**
- * mvgpu_vgpu_sched_set_cap() - cap a vGPU's share under the weighted policy
- * @vgpu: the vGPU
- * @cap_pct: percent of the pGPU, 1..100, or 0 for no cap
- *
- * Return: 0, or -EINVAL out of range (nothing changes).
- */
-int mvgpu_vgpu_sched_set_cap(struct mvgpu_vgpu *vgpu, u32 cap_pct)
-{
-	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
-	int ret;
-
-	spin_lock(&ps->lock);
-	ret = mvgpu_sched_set_cap(&ps->policy, &vgpu->sched.entity, cap_pct);
-	spin_unlock(&ps->lock);
-	return ret;
-}
-
-/**
- * mvgpu_pgpu_sched_stats() - a snapshot of a pGPU's accounting
- * @pgpu: the pGPU
- * @stats: the totals
- */
-void mvgpu_pgpu_sched_stats(struct mvgpu_pgpu *pgpu,
-			    struct mvgpu_sched_stats *stats)
-{
-	spin_lock(&pgpu->sched.lock);
-	*stats = pgpu->sched.stats;
-	spin_unlock(&pgpu->sched.lock);
-}
-
-/**
- * mvgpu_vgpu_sched_stats() - a snapshot of a vGPU's accounting
- * @vgpu: the vGPU
- * @stats: its counters
- */
-void mvgpu_vgpu_sched_stats(struct mvgpu_vgpu *vgpu,
-			    struct mvgpu_sched_stats *stats)
-{
-	spin_lock(&vgpu->pgpu->sched.lock);
-	*stats = vgpu->sched.stats;
-	spin_unlock(&vgpu->pgpu->sched.lock);
-}
-
 static void mvgpu_pgpu_sched_stop_engines(struct mvgpu_pgpu *pgpu)
 {
 	u32 i;
@@ -621,7 +350,6 @@ int mvgpu_pgpu_sched_init(struct mvgpu_pgpu *pgpu)
 	init_waitqueue_head(&ps->idle_wq);
 	ps->watchdog_ms = MVGPU_SCHED_WATCHDOG_DEFAULT_MS;
 	ps->window_start_ns = ktime_get_ns();
-	INIT_DELAYED_WORK(&ps->tick, mvgpu_sched_tick);
 	ps->engines = kcalloc(pgpu->caps.num_engines, sizeof(*ps->engines),
 			      GFP_KERNEL);
 	if (!ps->engines)
@@ -642,8 +370,7 @@ int mvgpu_pgpu_sched_init(struct mvgpu_pgpu *pgpu)
 		}
 		eng->thread = thread;
 	}
-	queue_delayed_work(mvgpu_unbound_wq, &ps->tick,
-			   mvgpu_sched_tick_delay(ps));
+	mvgpu_watchdog_start(pgpu);
 	return 0;
 }
 
@@ -657,7 +384,7 @@ void mvgpu_pgpu_sched_fini(struct mvgpu_pgpu *pgpu)
 {
 	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
 
-	cancel_delayed_work_sync(&ps->tick);
+	mvgpu_watchdog_stop(pgpu);
 	mvgpu_pgpu_sched_stop_engines(pgpu);
 	kfree(ps->engines);
 	ps->engines = NULL;

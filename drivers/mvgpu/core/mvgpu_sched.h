@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The engine scheduler of the mvgpu core: per-pGPU engine threads that run
- * vGPUs in time slices under a policy (mvgpu_sched_policy.h), accounting,
- * the hang watchdog and the accounting shown in sysfs and debugfs.
+ * vGPUs in time slices under a policy (mvgpu_sched_policy.h), with their
+ * accounting (mvgpu_sched_stats.h), settings and hang watchdog
+ * (mvgpu_watchdog.h).
  */
 #ifndef _MVGPU_SCHED_H_
 #define _MVGPU_SCHED_H_
@@ -13,6 +14,7 @@
 #include <linux/workqueue.h>
 
 #include "mvgpu_sched_policy.h"
+#include "mvgpu_sched_stats.h"
 
 struct device;
 struct mvgpu_pgpu;
@@ -22,29 +24,6 @@ struct task_struct;
 #define MVGPU_SCHED_WATCHDOG_DEFAULT_MS	2000
 #define MVGPU_SCHED_WATCHDOG_MIN_MS	10
 #define MVGPU_SCHED_WATCHDOG_MAX_MS	60000
-/* Utilization is measured over windows of this length. */
-#define MVGPU_SCHED_WINDOW_NS		(1000ULL * 1000 * 1000)
-
-/**
- * struct mvgpu_sched_stats - engine time and events of a vGPU or a pGPU
- * @busy_ns: engine time used
- * @jobs: command packets completed
- * @preemptions: slices that ended with work left
- * @faults: queues stopped on an error (bad command, page fault, ...)
- * @resets: device resets and queues reset by the watchdog
- * @window_busy_ns: @busy_ns at the start of the current window
- * @utilization: percent of the pGPU's engine time used over the last
- *	complete window
- */
-struct mvgpu_sched_stats {
-	u64 busy_ns;
-	u64 jobs;
-	u64 preemptions;
-	u64 faults;
-	u64 resets;
-	u64 window_busy_ns;
-	u32 utilization;
-};
 
 /**
  * struct mvgpu_sched_engine - the core's thread for one engine of a pGPU
@@ -77,6 +56,7 @@ struct mvgpu_sched_engine {
  * @idle_wq: woken whenever a vGPU leaves an engine
  * @watchdog_ms: hang timeout, 0 when off
  * @tick: periodic work: utilization windows and the hang watchdog
+ *	(mvgpu_watchdog.c); takes &mvgpu_pgpu.lock, never this lock around it
  * @window_start_ns: start of the current utilization window
  * @stats: totals of the pGPU
  */
@@ -121,22 +101,19 @@ struct mvgpu_vgpu_sched {
 	struct mvgpu_sched_stats stats;
 };
 
+/* mvgpu_sched.c: engine threads */
 int mvgpu_pgpu_sched_init(struct mvgpu_pgpu *pgpu);
 void mvgpu_pgpu_sched_fini(struct mvgpu_pgpu *pgpu);
+void mvgpu_pgpu_sched_kick_all(struct mvgpu_pgpu *pgpu, bool preempt);
 void mvgpu_vgpu_sched_add(struct mvgpu_vgpu *vgpu);
 void mvgpu_vgpu_sched_remove(struct mvgpu_vgpu *vgpu);
 void mvgpu_vgpu_sched_kick(struct mvgpu_vgpu *vgpu);
-void mvgpu_vgpu_sched_count(struct mvgpu_vgpu *vgpu, u64 faults, u64 resets);
-u64 mvgpu_vgpu_sched_runs(struct mvgpu_vgpu *vgpu);
 
+/* mvgpu_sched_settings.c: what sysfs may change */
 int mvgpu_pgpu_sched_set_policy(struct mvgpu_pgpu *pgpu, const char *name);
 int mvgpu_pgpu_sched_set_slice_us(struct mvgpu_pgpu *pgpu, u32 slice_us);
 int mvgpu_pgpu_sched_set_watchdog_ms(struct mvgpu_pgpu *pgpu, u32 ms);
 int mvgpu_vgpu_sched_set_weight(struct mvgpu_vgpu *vgpu, u32 weight);
 int mvgpu_vgpu_sched_set_cap(struct mvgpu_vgpu *vgpu, u32 cap_pct);
-void mvgpu_pgpu_sched_stats(struct mvgpu_pgpu *pgpu,
-			    struct mvgpu_sched_stats *stats);
-void mvgpu_vgpu_sched_stats(struct mvgpu_vgpu *vgpu,
-			    struct mvgpu_sched_stats *stats);
 
 #endif /* _MVGPU_SCHED_H_ */

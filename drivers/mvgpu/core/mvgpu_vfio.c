@@ -30,6 +30,7 @@
 #include "mvgpu_compat.h"
 #include "mvgpu_core.h"
 #include "mvgpu_irq.h"
+#include "mvgpu_mmio.h"
 
 /* Largest BAR2 read or write through the file handled per bounce. */
 #define MVGPU_BOUNCE_SIZE	PAGE_SIZE

@@ -25,6 +25,7 @@
 #include "mvgpu_core.h"
 #include "mvgpu_debugfs.h"
 #include "mvgpu_irq.h"
+#include "mvgpu_mmio.h"
 
 static void mvgpu_vgpu_report_shortage(struct mvgpu_vgpu *vgpu,
 				       enum mvgpu_partition_resource res)
