@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/mount.h>
 #include <linux/pci_regs.h>
 
 #include "kselftest_harness.h"
@@ -830,6 +831,125 @@ TEST_S_TIMEOUT(fault, unmap_during_copy_from, 600)
 {
 	for (int i = 0; i < unmap_rounds(); i++)
 		check_unmap_copy(_metadata, self, false);
+}
+
+/*
+ * VFIO_IOMMU_UNMAP_DMA racing engine faults. Up to four queues alternate
+ * long VRAM copies with one-page copies from (even queues) or into (odd
+ * queues) the range, so their faults on it start at scattered times,
+ * also after the host's dma_unmap callback dropped the pages, while it
+ * lingers there (debugfs mvgpu/dma_unmap_delay_us) before returning to
+ * VFIO: a fault that pinned a page again then would make VFIO call the
+ * callback again, and after ten rounds BUG(). Every round: the unmap
+ * returns, each queue completed or faulted inside the range, the old host
+ * memory is never written again, and the same DMA addresses mapped again
+ * work at once. MVGPU_UNMAP_RACE_SECONDS sets how long (default 5).
+ */
+#define RACE_IOVA	0x30000000ull
+#define RACE_BYTES	(1u << 20)
+#define RACE_QUEUES	4
+#define RACE_PAIRS	100
+#define UNMAP_DELAY	"/sys/kernel/debug/mvgpu/dma_unmap_delay_us"
+
+static int unmap_delay(uint32_t us)
+{
+	char val[16];
+
+	snprintf(val, sizeof(val), "%u", us);
+	return mvgpu_sysfs_write(UNMAP_DELAY, val);
+}
+
+/* Queue @q stopped or completed: a fault must lie in the raced range. */
+static void race_settle(struct __test_metadata *_metadata,
+			FIXTURE_DATA(fault) *self, uint32_t q, uint64_t seq,
+			int *faults)
+{
+	uint64_t va = MVGPU_VA_SYSMEM + RACE_IOVA, fault = 0;
+	uint32_t err = 0;
+
+	ASSERT_EQ(0, mvgpu_ring_wait_settled(&G->ring[q], SYNC_MS, &err));
+	if (err) {
+		mvgpu_ring_error(&G->ring[q], &err, &fault);
+		ASSERT_EQ(MVGPU_ERR_PAGE_FAULT, err) TH_LOG("queue %u", q);
+		ASSERT_LE(va, fault) TH_LOG("queue %u", q);
+		ASSERT_GT(va + RACE_BYTES, fault) TH_LOG("queue %u", q);
+		(*faults)++;
+	} else {
+		ASSERT_EQ(seq, mvgpu_ring_fence(&G->ring[q])) TH_LOG("queue %u", q);
+	}
+	ASSERT_EQ(0, gpu_queue_recover(G, q)) TH_LOG("%s", G->why);
+}
+
+static void race_round(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(fault) *self, uint32_t nq, int *faults)
+{
+	uint64_t va = MVGPU_VA_SYSMEM + RACE_IOVA, seq[RACE_QUEUES];
+	struct mvgpu_dma_buf d, d2;
+	uint32_t p[16], q;
+	int64_t bad;
+
+	ASSERT_EQ(0, mvgpu_dma_alloc(&G->dev, RACE_BYTES, RACE_IOVA, &d));
+	fill_pattern(d.cpu, RACE_BYTES, 0x6666);
+	for (q = 0; q < nq; q++) {
+		for (int i = 0; i < RACE_PAIRS; i++) {
+			uint64_t page = va + (uint64_t)((i * nq + q) % 256) * 4096;
+			uint32_t len = 0x10000 + rng_below(&self->rng, 0x30000);
+			size_t n;
+
+			n = mvgpu_cmd_copy(p, 0x100000 + q * 0x40000, 0, len);
+			n += q & 1 ? mvgpu_cmd_copy(p + n, page, 0x40000, 4096) :
+				     mvgpu_cmd_copy(p + n, 0x400000 + q * 4096,
+						    page, 4096);
+			ASSERT_EQ(0, gpu_emit(G, q, p, n));
+		}
+		ASSERT_EQ(0, gpu_flush(G, q, &seq[q]));
+	}
+	usleep(1000 + rng_below(&self->rng, 20000));
+	ASSERT_EQ(0, unmap_delay(rng_below(&self->rng, 20000)));
+	ASSERT_EQ(0, mvgpu_dma_unmap(&G->dev, RACE_IOVA, RACE_BYTES));
+	fill_pattern(d.cpu, RACE_BYTES, 0x7777);
+	ASSERT_EQ(0, unmap_delay(0));
+	for (q = 0; q < nq; q++)
+		race_settle(_metadata, self, q, seq[q], faults);
+	gpu_wr(G, MVGPU_REG_ERROR_REASON, 0);
+	gpu_wr(G, MVGPU_REG_INT_STATUS, MVGPU_INT_ALL);
+	usleep(2000);
+	bad = check_pattern(d.cpu, RACE_BYTES, 0x7777);
+	munmap(d.cpu, d.size);
+	ASSERT_EQ(-1, bad) TH_LOG("host memory written after unmap at +0x%llx",
+				  (unsigned long long)bad);
+
+	/* Mapped again, the same DMA addresses work at once. */
+	ASSERT_EQ(0, mvgpu_dma_alloc(&G->dev, 0x2000, RACE_IOVA, &d2));
+	fill_pattern(d2.cpu, 0x2000, 0x8888);
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_copy(p, 0xc00000, va, 0x2000)))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(0, memcmp(G->vram + 0xc00000, d2.cpu, 0x2000));
+	ASSERT_EQ(0, mvgpu_dma_free(&G->dev, &d2));
+}
+
+TEST_S_TIMEOUT(fault, unmap_race, 3600)
+{
+	const char *env = getenv("MVGPU_UNMAP_RACE_SECONDS");
+	uint64_t secs = env && atoi(env) > 0 ? (uint64_t)atoi(env) : 5;
+	uint64_t end = mvgpu_now_ns() + secs * 1000000000ull;
+	uint32_t nq = G->num_queues < RACE_QUEUES ? G->num_queues : RACE_QUEUES;
+	int rounds = 0, faults = 0;
+
+	ASSERT_LE(2, nq);
+	if (!path_exists(UNMAP_DELAY))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	ASSERT_TRUE(path_exists(UNMAP_DELAY)) TH_LOG("no %s", UNMAP_DELAY);
+	for (uint32_t q = 1; q < nq; q++)
+		ASSERT_EQ(0, gpu_ring_start(G, q));
+	fill_pattern(G->vram, 0x80000, 0x5555);
+	while (mvgpu_now_ns() < end) {
+		race_round(_metadata, self, nq, &faults);
+		rounds++;
+	}
+	ksft_print_msg("unmap race: %d rounds, %d queue faults\n", rounds,
+		       faults);
+	victim_works(_metadata, self, 0);
 }
 
 /* VFIO_DEVICE_RESET while a long COPY runs and another queue waits. */

@@ -272,6 +272,7 @@ void mvgpu_queue_stop_hung_locked(struct mvgpu_vgpu *vgpu, u32 q);
 void mvgpu_dma_open(struct mvgpu_vgpu *vgpu);
 void mvgpu_dma_release_all(struct mvgpu_vgpu *vgpu, bool closing);
 void mvgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
+void mvgpu_dma_debugfs_init(struct dentry *root);
 
 /* mvgpu_vfio.c */
 extern const struct vfio_device_ops mvgpu_vfio_ops;

@@ -10,7 +10,9 @@
  * accounting per vGPU. Each vGPU has a directory named after its mdev UUID
  * inside its pGPU's, holding ``state``: its registers, interrupt delivery,
  * queues and display plane. The files are read-only snapshots taken under
- * the locks that guard what they show; nothing here changes state.
+ * the locks that guard what they show; nothing here changes state, but
+ * for one test hook: ``dma_unmap_delay_us`` (mvgpu_dma.c) makes the VFIO
+ * dma_unmap callback linger before it returns.
  * debugfs is optional: a directory that cannot be created leaves its files
  * out and nothing else fails.
  */
@@ -134,6 +136,7 @@ DEFINE_SHOW_ATTRIBUTE(mvgpu_debugfs_state);
 void mvgpu_debugfs_init(void)
 {
 	mvgpu_debugfs_root = debugfs_create_dir("mvgpu", NULL);
+	mvgpu_dma_debugfs_init(mvgpu_debugfs_root);
 }
 
 /**

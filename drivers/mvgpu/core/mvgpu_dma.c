@@ -29,6 +29,8 @@
  * a DMA address mapped again is usable again.
  */
 
+#include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/mutex.h>
 #include <linux/vfio.h>
@@ -37,6 +39,14 @@
 #include <uapi/mvgpu/mvgpu_cmds.h>
 
 #include "mvgpu_core.h"
+
+/*
+ * Test hook (debugfs mvgpu/dma_unmap_delay_us): the dma_unmap callback
+ * sleeps this long after it dropped its pages and before it returns to
+ * VFIO, which widens the gap in which an engine fault could pin a page of
+ * the range again before VFIO rechecks it. At most one second.
+ */
+static u32 mvgpu_dma_unmap_delay_us;
 
 static void mvgpu_dma_drop_locked(struct mvgpu_vgpu *vgpu, unsigned long pfn)
 {
@@ -94,6 +104,7 @@ void mvgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 	struct mvgpu_vgpu *vgpu = vdev_to_vgpu(vdev);
 	unsigned long first = iova >> PAGE_SHIFT, last, pfn;
 	void *entry;
+	u32 delay_us;
 	u64 end;
 
 	if (!length)
@@ -111,6 +122,10 @@ void mvgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 		mvgpu_dma_drop_locked(vgpu, pfn);
 	WRITE_ONCE(vgpu->unmap_seq, vgpu->unmap_seq + 1);
 	mutex_unlock(&vgpu->dma_lock);
+
+	delay_us = READ_ONCE(mvgpu_dma_unmap_delay_us);
+	if (delay_us)
+		fsleep(min_t(u32, delay_us, USEC_PER_SEC));
 }
 
 /*
@@ -206,3 +221,13 @@ int mvgpu_pgpu_resolve_fault(struct mvgpu_pgpu *pgpu, u32 ctx_id, u64 gpu_va,
 	return ret ? -EFAULT : 0;
 }
 EXPORT_SYMBOL_GPL(mvgpu_pgpu_resolve_fault);
+
+/**
+ * mvgpu_dma_debugfs_init() - create the guest-memory test hooks
+ * @root: the module's debugfs directory
+ */
+void mvgpu_dma_debugfs_init(struct dentry *root)
+{
+	debugfs_create_u32("dma_unmap_delay_us", 0600, root,
+			   &mvgpu_dma_unmap_delay_us);
+}
