@@ -127,9 +127,13 @@ struct mvgpu_pgpu_caps {
  *	of context @ctx_id (all page aligned, within one VRAM chunk). Process
  *	context, may sleep. Returns 0 or -errno.
  * @as_map_page: map one system page at page-aligned GPU VA @gpu_va of
- *	context @ctx_id. The core holds a pin on @page until it unmaps it.
- *	Any context that may sleep, including the backend's own engine thread
- *	inside mvgpu_pgpu_resolve_fault(). Returns 0 or -errno.
+ *	context @ctx_id, replacing an earlier mapping of @gpu_va. The core
+ *	holds a pin on @page until it unmaps it. Without @writable the
+ *	mapping is read-only: an engine write to it must be handled as a miss
+ *	(mvgpu_pgpu_resolve_fault() with write set, which maps the page again
+ *	writable or refuses). Any context that may sleep, including the
+ *	backend's own engine thread inside mvgpu_pgpu_resolve_fault().
+ *	Returns 0 or -errno.
  * @as_unmap: remove the mappings of [@gpu_va, @gpu_va + @size) from context
  *	@ctx_id and wait until no engine still accesses them. Process context,
  *	may sleep; never called from an engine thread.
@@ -169,7 +173,7 @@ struct mvgpu_backend_ops {
 	int (*as_map_vram)(void *backend_priv, u32 ctx_id, u64 gpu_va,
 			   u64 vram_offset, u64 size);
 	int (*as_map_page)(void *backend_priv, u32 ctx_id, u64 gpu_va,
-			   struct page *page);
+			   struct page *page, bool writable);
 	void (*as_unmap)(void *backend_priv, u32 ctx_id, u64 gpu_va, u64 size);
 	int (*queue_enable)(void *backend_priv, u32 hwq, u32 ctx_id,
 			    u64 ring_va, u32 ring_size);
@@ -211,13 +215,15 @@ void mvgpu_pgpu_unregister(struct mvgpu_pgpu *pgpu);
  * @pgpu: the pGPU
  * @ctx_id: context whose address space missed
  * @gpu_va: the address
- * @write: the access writes
+ * @write: the access writes (also when @gpu_va is mapped read-only)
  *
  * Called by an engine thread, without any address-space lock of the
  * backend held (the core calls &mvgpu_backend_ops.as_map_page). May sleep.
- * Return: 0 when @gpu_va is now mapped (retry the access), or -EFAULT when
- * it is outside the vGPU's memory: the backend then stops the queue with
- * MVGPU_ERR_PAGE_FAULT.
+ * The core maps guest memory for the access asked: read-only for a read,
+ * writable for a write when the user mapped the memory writable.
+ * Return: 0 when @gpu_va is now mapped for the access (retry it), or
+ * -EFAULT when it is outside the vGPU's memory or does not allow the
+ * access: the backend then stops the queue with MVGPU_ERR_PAGE_FAULT.
  */
 int mvgpu_pgpu_resolve_fault(struct mvgpu_pgpu *pgpu, u32 ctx_id, u64 gpu_va,
 			     bool write);

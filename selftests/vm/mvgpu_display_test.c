@@ -402,6 +402,10 @@ TEST_S(disp, plane_invalid)
 		{ "stride below width", { EN, XR, 64, 32, 252, 0x2000 } },
 		{ "stride not 4-aligned", { EN, XR, 64, 32, 258, 0x2000 } },
 		{ "stride 0", { EN, XR, 64, 32, 0, 0x2000 } },
+		{ "stride above the maximum", { EN, XR, 1, 1,
+						MVGPU_DISP_MAX_STRIDE + 4, 0 } },
+		{ "stride 4 GiB - 4, one line", { EN, XR, 1, 1, 0xfffffffc,
+						  0 } },
 		{ "offset not 4K-aligned", { EN, XR, 64, 32, 256, 0x2004 } },
 		{ "offset at VRAM end", { EN, XR, 64, 32, 256, vram } },
 		{ "end one line past VRAM", { EN, XR, 64, 17, 256,
@@ -666,6 +670,20 @@ TEST_S(disp, query_plane_region)
 	ASSERT_EQ(MVGPU_DISP_FMT_XRGB8888, info.drm_format);
 	ASSERT_EQ(100, info.width);
 	ASSERT_EQ(MVGPU_REGION_SCANOUT, info.region_index);
+	/* The largest stride, as many lines as VRAM holds: the whole size. */
+	{
+		uint64_t lines = self->req.vram / MVGPU_DISP_MAX_STRIDE;
+		struct plane w = p;
+
+		w.stride = MVGPU_DISP_MAX_STRIDE;
+		w.height = lines < self->max_h ? (uint32_t)lines : self->max_h;
+		w.offset = 0;
+		ASSERT_EQ(MVGPU_DISP_STATUS_ENABLED, SET_PLANE(&w));
+		ASSERT_EQ(0, gfx_query(fd, VFIO_GFX_PLANE_TYPE_REGION,
+				       PLANE_TYPE_PRIMARY, &info));
+		ASSERT_EQ(MVGPU_DISP_MAX_STRIDE, info.stride);
+		ASSERT_EQ((uint64_t)MVGPU_DISP_MAX_STRIDE * w.height, info.size);
+	}
 	/* No cursor plane. */
 	ASSERT_EQ(0, gfx_query(fd, VFIO_GFX_PLANE_TYPE_REGION,
 			       PLANE_TYPE_CURSOR, &info));

@@ -314,6 +314,59 @@ TEST_S(fault, unmapped_guest_memory)
 }
 
 /* Unknown opcodes, wrong lengths, packets past the tail or the ring end. */
+/*
+ * Guest memory the VMM mapped for DMA read-only (VFIO_DMA_MAP_FLAG_READ
+ * only, as QEMU maps ROM): engines read it; a write to it faults, on a
+ * page read before as on one never touched, and leaves it unchanged.
+ * In memory mapped read-write, a page first read and then written is
+ * written (the write asks for write access again).
+ */
+#define RO_IOVA		0x40000000ull
+#define RO_BYTES	0x5000u
+
+TEST_S(fault, readonly_guest_memory)
+{
+	const uint64_t va = MVGPU_VA_SYSMEM + RO_IOVA;
+	struct mvgpu_dma_buf rw;
+	uint32_t p[16];
+	void *ro;
+
+	ro = mmap(NULL, RO_BYTES, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	fill_pattern(ro, RO_BYTES, 0x9999);
+	ASSERT_EQ(0, mvgpu_dma_map_prot(&G->dev, ro, RO_IOVA, RO_BYTES, false));
+	memset(G->vram + 0xc00000, 0, 0x4000);
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_copy(p, 0xc00000, va, 0x4000)))
+		TH_LOG("COPY from read-only memory: %s", G->why);
+	ASSERT_EQ(0, memcmp(G->vram + 0xc00000, ro, 0x4000));
+
+	expect_err(_metadata, self, p, mvgpu_cmd_copy(p, va + 0x1010, 0, 64),
+		   MVGPU_ERR_PAGE_FAULT, va + 0x1010,
+		   "COPY into a read-only page read before");
+	expect_err(_metadata, self, p, mvgpu_cmd_fence(p, va + 0x4008, 7, 0),
+		   MVGPU_ERR_PAGE_FAULT, va + 0x4008,
+		   "FENCE into a read-only page never touched");
+	expect_err(_metadata, self, p, mvgpu_cmd_fill(p, va, 0x2000, 0),
+		   MVGPU_ERR_PAGE_FAULT, va, "FILL of read-only memory");
+	ASSERT_EQ(-1, check_pattern(ro, RO_BYTES, 0x9999));
+	ASSERT_EQ(0, mvgpu_dma_unmap(&G->dev, RO_IOVA, RO_BYTES));
+	munmap(ro, RO_BYTES);
+
+	ASSERT_EQ(0, mvgpu_dma_alloc(&G->dev, 0x2000, RO_IOVA, &rw));
+	fill_pattern(rw.cpu, 0x2000, 0xaaaa);
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_copy(p, 0xc00000, va, 0x2000)))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_fill(p, va, 0x2000,
+						     0x5a5a5a5a)))
+		TH_LOG("FILL of memory read before: %s", G->why);
+	for (int i = 0; i < 0x2000; i++) {
+		ASSERT_EQ(0x5a, ((uint8_t *)rw.cpu)[i]) TH_LOG("byte %d", i);
+	}
+	ASSERT_EQ(0, mvgpu_dma_free(&G->dev, &rw));
+	victim_works(_metadata, self, 0);
+}
+
 TEST_S(fault, bad_packets)
 {
 	static const uint32_t opcodes[] = { 0x07, 0x0f, 0x13, 0x20, 0x80, 0xff };
@@ -950,6 +1003,66 @@ TEST_S_TIMEOUT(fault, unmap_race, 3600)
 	ksft_print_msg("unmap race: %d rounds, %d queue faults\n", rounds,
 		       faults);
 	victim_works(_metadata, self, 0);
+}
+
+/*
+ * A guest that hangs its queue again and again (a WAIT that never holds)
+ * gets at most the kernel's default burst of ten "made no progress" log
+ * lines per five seconds: it cannot flood the host's log.
+ */
+#define HANGS		25
+
+static int count_hang_lines(int fd)
+{
+	char rec[8192];
+	int lines = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0) {
+			if (errno == EPIPE)
+				continue;
+			break;
+		}
+		rec[n] = '\0';
+		if (strstr(rec, "made no progress"))
+			lines++;
+	}
+	return lines;
+}
+
+TEST_S_TIMEOUT(fault, hang_log_ratelimited, 300)
+{
+	char path[PATH_MAX], old[32];
+	uint64_t t0, secs;
+	int fd, lines, ret = 0;
+	uint32_t p[16];
+
+	snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s/mvgpu/sched_watchdog_ms",
+		 self->pg.name);
+	ASSERT_LT(0, mvgpu_sysfs_read(path, old, sizeof(old)));
+	ASSERT_EQ(0, mvgpu_sysfs_write(path, "100"));
+	fd = kmsg_open();
+	t0 = mvgpu_now_ns();
+	for (int i = 0; i < HANGS && !ret; i++) {
+		memset(G->vram + 0xc00000, 0, 8);
+		ret = gpu_expect_error(G, 0, p, mvgpu_cmd_wait(p, 0xc00000, 1,
+							      MVGPU_WAIT_EQ),
+				       MVGPU_ERR_HANG, 0);
+		if (!ret)
+			ret = gpu_queue_recover(G, 0);
+	}
+	secs = (mvgpu_now_ns() - t0) / 1000000000ull;
+	EXPECT_EQ(0, mvgpu_sysfs_write(path, old));
+	ASSERT_EQ(0, ret) TH_LOG("%s", G->why);
+	ASSERT_LE(0, fd);
+	lines = count_hang_lines(fd);
+	close(fd);
+	ksft_print_msg("%d hangs in %llu s: %d log lines\n", HANGS,
+		       (unsigned long long)secs, lines);
+	ASSERT_LE(1, lines);
+	ASSERT_GE(10 * (secs / 5 + 1), (uint64_t)lines);
 }
 
 /* VFIO_DEVICE_RESET while a long COPY runs and another queue waits. */

@@ -457,12 +457,13 @@ int mvgpu_eventfd_wait(int fd, int timeout_ms, uint64_t *count)
 	return 0;
 }
 
-int mvgpu_dma_map(struct mvgpu_dev *dev, void *vaddr, uint64_t iova,
-		  uint64_t size)
+int mvgpu_dma_map_prot(struct mvgpu_dev *dev, void *vaddr, uint64_t iova,
+		       uint64_t size, bool writable)
 {
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.flags = VFIO_DMA_MAP_FLAG_READ |
+			 (writable ? VFIO_DMA_MAP_FLAG_WRITE : 0),
 		.vaddr = (uintptr_t)vaddr,
 		.iova = iova,
 		.size = size,
@@ -470,6 +471,12 @@ int mvgpu_dma_map(struct mvgpu_dev *dev, void *vaddr, uint64_t iova,
 
 	return ioctl(dev->container_fd, VFIO_IOMMU_MAP_DMA, &map) ?
 		neg_errno() : 0;
+}
+
+int mvgpu_dma_map(struct mvgpu_dev *dev, void *vaddr, uint64_t iova,
+		  uint64_t size)
+{
+	return mvgpu_dma_map_prot(dev, vaddr, iova, size, true);
 }
 
 int mvgpu_dma_unmap(struct mvgpu_dev *dev, uint64_t iova, uint64_t size)

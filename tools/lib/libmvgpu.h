@@ -10,6 +10,7 @@
 #ifndef LIBMVGPU_H
 #define LIBMVGPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/vfio.h>
@@ -87,6 +88,8 @@ int mvgpu_irq_intx_unmask(struct mvgpu_dev *dev);
 int mvgpu_eventfd_wait(int fd, int timeout_ms, uint64_t *count);
 int mvgpu_dma_map(struct mvgpu_dev *dev, void *vaddr, uint64_t iova,
 		  uint64_t size);
+int mvgpu_dma_map_prot(struct mvgpu_dev *dev, void *vaddr, uint64_t iova,
+		       uint64_t size, bool writable);
 int mvgpu_dma_unmap(struct mvgpu_dev *dev, uint64_t iova, uint64_t size);
 
 /* Guest-memory buffers for the GPU: anonymous memory mapped for DMA. */

@@ -163,19 +163,6 @@ struct mvgpu_queue {
 	u64 wd_runs;
 };
 
-/* dma_unmap callbacks remembered to refuse stale re-pinning. */
-#define MVGPU_UNMAP_LOG		8
-
-/**
- * struct mvgpu_unmap_range - DMA page frames a dma_unmap callback dropped
- * @first: first page frame (iova >> PAGE_SHIFT)
- * @last: last page frame
- */
-struct mvgpu_unmap_range {
-	unsigned long first;
-	unsigned long last;
-};
-
 /**
  * struct mvgpu_vgpu - one vGPU instance (an mdev and its VFIO device)
  * @vdev: VFIO device; its refcount owns this structure
@@ -193,14 +180,12 @@ struct mvgpu_unmap_range {
  * @queue_lock: serialises queue configuration and the backend queue calls;
  *	taken before @state_lock, never by engine events
  * @queues: per-queue registers, @part.num_queues of them
- * @dma_lock: guards @pinned, @dma_open and @unmap_log
+ * @dma_lock: guards @pinned, @dma_open and @unmapping
  * @pinned: guest pages pinned for the GPU, by DMA page frame
  *	(iova >> PAGE_SHIFT), each mapped in the vGPU's context
  * @dma_open: the VFIO device is open, so guest memory may be pinned
- * @unmap_seq: dma_unmap callbacks seen, times two; odd while one runs.
- *	Written under @dma_lock, read without it (see mvgpu_dma.c)
- * @unmap_log: DMA page frames of the latest dma_unmap callbacks, the
- *	callback ending @unmap_seq 2 * n at index n % MVGPU_UNMAP_LOG
+ * @unmapping: DMA ranges whose VFIO_IOMMU_UNMAP_DMA is still in progress,
+ *	where nothing may be pinned (struct mvgpu_dma_unmapping, mvgpu_dma.c)
  * @sched: scheduling state and accounting, guarded by
  *	&mvgpu_pgpu_sched.lock of @pgpu
  * @display: scanout plane, virtual monitor and their host view; its own
@@ -223,12 +208,11 @@ struct mvgpu_vgpu {
 	/* serialises queue configuration and backend queue calls */
 	struct mutex queue_lock;
 	struct mvgpu_queue queues[MVGPU_MAX_QUEUES];
-	/* guards @pinned, @dma_open, @unmap_log and writes of @unmap_seq */
+	/* guards @pinned, @dma_open and @unmapping */
 	struct mutex dma_lock;
 	struct xarray pinned;
 	bool dma_open;
-	u64 unmap_seq;
-	struct mvgpu_unmap_range unmap_log[MVGPU_UNMAP_LOG];
+	struct list_head unmapping;
 	/* under &mvgpu_pgpu_sched.lock of @pgpu */
 	struct mvgpu_vgpu_sched sched;
 	/* under its own &mvgpu_display.lock, inside @state_lock */

@@ -70,6 +70,7 @@ static bool mvgpu_display_plane_valid(const struct mvgpu_vgpu *vgpu,
 	    !p->height || p->height > vgpu->type->max_height)
 		return false;
 	if ((u64)p->width * bpp > p->stride ||
+	    p->stride > MVGPU_DISP_MAX_STRIDE ||
 	    !IS_ALIGNED(p->stride, sizeof(u32)))
 		return false;
 	if (!IS_ALIGNED(p->offset, MVGPU_DISP_OFFSET_ALIGN))

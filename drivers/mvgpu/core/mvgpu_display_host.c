@@ -338,6 +338,7 @@ static int mvgpu_display_query(struct mvgpu_vgpu *vgpu,
 	struct mvgpu_display_plane plane;
 	u32 dmabuf_id = 0;
 	bool dmabuf;
+	u64 size;
 	int ret;
 
 	mutex_lock(&vgpu->display.lock);
@@ -385,8 +386,15 @@ static int mvgpu_display_query(struct mvgpu_vgpu *vgpu,
 	info->width = plane.width;
 	info->height = plane.height;
 	info->stride = plane.stride;
-	/* The plane was validated: stride * height fits in VRAM. */
-	info->size = PAGE_ALIGN((u64)plane.stride * plane.height);
+	/*
+	 * The plane was validated: stride * height fits in VRAM, and the
+	 * bounds on stride and height keep it far below 4 GiB, which the
+	 * 32-bit size field holds.
+	 */
+	size = PAGE_ALIGN((u64)plane.stride * plane.height);
+	if (size > U32_MAX)
+		return -EOVERFLOW;
+	info->size = size;
 	return 0;
 }
 

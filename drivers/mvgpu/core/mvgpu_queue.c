@@ -243,8 +243,9 @@ static u32 mvgpu_queue_status(struct mvgpu_vgpu *vgpu, u32 q, bool error)
 
 	if (vgpu->queues[q].enabled) {
 		status |= MVGPU_Q_STATUS_ENABLED;
-		if (pgpu->ops->queue_busy(pgpu->backend_priv,
-					  mvgpu_queue_hwq(vgpu, q)))
+		/* A queue stopped on an error executes nothing: never busy. */
+		if (!error && pgpu->ops->queue_busy(pgpu->backend_priv,
+						    mvgpu_queue_hwq(vgpu, q)))
 			status |= MVGPU_Q_STATUS_BUSY;
 	}
 	if (error)

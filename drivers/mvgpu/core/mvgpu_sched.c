@@ -252,14 +252,17 @@ void mvgpu_vgpu_sched_add(struct mvgpu_vgpu *vgpu)
 	struct mvgpu_pgpu_sched *ps = &vgpu->pgpu->sched;
 	struct mvgpu_vgpu_sched *vs = &vgpu->sched;
 
+	/*
+	 * The vGPU is on the pGPU's list already, where the watchdog tick
+	 * closes utilization windows of every vGPU under the lock.
+	 */
+	spin_lock(&ps->lock);
 	memset(vs, 0, sizeof(*vs));
 	vs->engine = -1;
 	vs->entity.weight = MVGPU_SCHED_WEIGHT_DEFAULT;
-	spin_lock(&ps->lock);
 	mvgpu_sched_add(&ps->policy, &vs->entity,
 			MVGPU_SCHED_SHARE_ONE / vgpu->type->divisor,
 			ktime_get_ns());
-	vs->stats.window_busy_ns = 0;
 	vs->added = true;
 	spin_unlock(&ps->lock);
 }
@@ -290,12 +293,14 @@ void mvgpu_vgpu_sched_remove(struct mvgpu_vgpu *vgpu)
 {
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 	struct mvgpu_pgpu_sched *ps = &pgpu->sched;
-	struct mvgpu_sched_stats *st = &vgpu->sched.stats;
+	struct mvgpu_sched_stats st;
 
 	wait_event(ps->idle_wq, mvgpu_vgpu_sched_off_engine(vgpu));
+	/* A snapshot under the lock: the tick may close a window meanwhile. */
+	mvgpu_vgpu_sched_stats(vgpu, &st);
 	dev_dbg(pgpu->dev, "mvgpu: vGPU context %u leaves the scheduler: busy %llu ns, %llu jobs, %llu preemptions, %llu faults, %llu resets\n",
-		vgpu->part.context, st->busy_ns, st->jobs, st->preemptions,
-		st->faults, st->resets);
+		vgpu->part.context, st.busy_ns, st.jobs, st.preemptions,
+		st.faults, st.resets);
 }
 
 /**

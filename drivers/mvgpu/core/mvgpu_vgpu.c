@@ -161,6 +161,7 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 	mutex_init(&vgpu->queue_lock);
 	mutex_init(&vgpu->dma_lock);
 	xa_init(&vgpu->pinned);
+	INIT_LIST_HEAD(&vgpu->unmapping);
 
 	ret = mvgpu_vgpu_reserve(vgpu);
 	if (ret)

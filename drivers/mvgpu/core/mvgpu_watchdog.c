@@ -81,9 +81,11 @@ static u32 mvgpu_watchdog_check_vgpu(struct mvgpu_vgpu *vgpu, u64 now,
 	for (q = 0; q < vgpu->part.num_queues; q++) {
 		if (!mvgpu_watchdog_queue_stalled(vgpu, q, now, timeout_ns))
 			continue;
-		dev_info(pgpu->dev, "mvgpu: vGPU %s queue %u made no progress for %llu ms: stopped (hang)\n",
-			 dev_name(vgpu->vdev.dev), q,
-			 div_u64(now - vgpu->queues[q].wd_since, NSEC_PER_MSEC));
+		/* A guest can hang its queues at will: do not let it flood. */
+		dev_info_ratelimited(pgpu->dev, "mvgpu: vGPU %s queue %u made no progress for %llu ms: stopped (hang)\n",
+				     dev_name(vgpu->vdev.dev), q,
+				     div_u64(now - vgpu->queues[q].wd_since,
+					     NSEC_PER_MSEC));
 		vgpu->queues[q].wd_since = 0;
 		mvgpu_queue_stop_hung_locked(vgpu, q);
 		hangs++;

@@ -272,7 +272,7 @@ void mvgpu_sim_as_destroy(struct mvgpu_sim_context *ctx);
 int mvgpu_sim_as_map_vram(struct mvgpu_sim_context *ctx, u64 gpu_va,
 			  u64 vram_offset, u64 size);
 int mvgpu_sim_as_map_page(struct mvgpu_sim_context *ctx, u64 gpu_va,
-			  struct page *page);
+			  struct page *page, bool writable);
 void mvgpu_sim_as_unmap(struct mvgpu_sim_context *ctx, u64 gpu_va, u64 size);
 int mvgpu_sim_as_read(struct mvgpu_sim_context *ctx, u64 gpu_va, void *buf,
 		      size_t len, u64 *fault_va);

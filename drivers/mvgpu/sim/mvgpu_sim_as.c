@@ -7,7 +7,8 @@
  * Each hardware context is one GPU address space: an xarray from GPU page
  * number to what backs the page, either a VRAM page (stored as an
  * xa_mk_value() of its page number in VRAM) or a system page (its &struct
- * page, pinned by whoever mapped it). One entry per page keeps lookups
+ * page, pinned by whoever mapped it; marked MVGPU_SIM_AS_READONLY when
+ * engines may only read it). One entry per page keeps lookups
  * O(1) in the engines' hot path; VRAM partitions are at most the size of
  * VRAM, so the table costs about 0.25% of the memory it maps.
  *
@@ -18,7 +19,9 @@
  * flight, and once mvgpu_sim_as_unmap() returns no engine touches the
  * unmapped pages again. A missing page is handed to the core through
  * mvgpu_pgpu_resolve_fault() with no lock held (the core maps the page by
- * calling back into mvgpu_sim_as_map_page()); the access is retried once,
+ * calling back into mvgpu_sim_as_map_page()), and so is a write to a page
+ * mapped read-only (the core maps it writable, or refuses when the user
+ * mapped the guest memory read-only); the access is retried once,
  * and a second miss, or a refusal, is a page fault at the first missing
  * byte.
  *
@@ -40,6 +43,9 @@
 #include <mvgpu/mvgpu_backend.h>
 
 #include "mvgpu_sim.h"
+
+/* Mark of a system page mapped read-only: a write to it is a miss. */
+#define MVGPU_SIM_AS_READONLY	XA_MARK_0
 
 /**
  * enum mvgpu_sim_as_op - what an access does with a page
@@ -171,6 +177,8 @@ out_unlock:
  * @ctx: a live context
  * @gpu_va: page-aligned GPU VA
  * @page: the page; the caller keeps it alive until it unmaps it
+ * @writable: engines may write the page; without it a write misses
+ *	(mvgpu_pgpu_resolve_fault() with write set)
  *
  * Replaces an earlier mapping of @gpu_va. Any context that may sleep,
  * including an engine thread resolving a fault (it holds no lock then).
@@ -178,18 +186,20 @@ out_unlock:
  * Return: 0, -EINVAL or -ENOMEM.
  */
 int mvgpu_sim_as_map_page(struct mvgpu_sim_context *ctx, u64 gpu_va,
-			  struct page *page)
+			  struct page *page, bool writable)
 {
-	int ret;
+	unsigned long index = gpu_va >> PAGE_SHIFT;
+	int ret = -EINVAL;
 
 	if (!page || !IS_ALIGNED(gpu_va, PAGE_SIZE))
 		return -EINVAL;
 	down_write(&ctx->lock);
 	if (ctx->live)
-		ret = xa_err(xa_store(&ctx->pages, gpu_va >> PAGE_SHIFT, page,
-				      GFP_KERNEL));
-	else
-		ret = -EINVAL;
+		ret = xa_err(xa_store(&ctx->pages, index, page, GFP_KERNEL));
+	if (!ret && writable)
+		xa_clear_mark(&ctx->pages, index, MVGPU_SIM_AS_READONLY);
+	else if (!ret)
+		xa_set_mark(&ctx->pages, index, MVGPU_SIM_AS_READONLY);
 	up_write(&ctx->lock);
 	return ret;
 }
@@ -240,7 +250,8 @@ static void mvgpu_sim_as_mem(void *mem, void *buf, size_t len,
 
 /*
  * Access @len bytes at @gpu_va, all inside one GPU page.
- * Return: 0, or -ENOENT when the page is not mapped.
+ * Return: 0, -ENOENT when the page is not mapped, or -EACCES when it is
+ * mapped read-only and @op writes.
  */
 static int mvgpu_sim_as_access_page(struct mvgpu_sim_context *ctx,
 				    u64 gpu_va, void *buf, size_t len,
@@ -254,6 +265,10 @@ static int mvgpu_sim_as_access_page(struct mvgpu_sim_context *ctx,
 	entry = xa_load(&ctx->pages, gpu_va >> PAGE_SHIFT);
 	if (!entry) {
 		ret = -ENOENT;
+	} else if ((op == MVGPU_SIM_AS_WRITE || op == MVGPU_SIM_AS_WRITE_U64) &&
+		   xa_get_mark(&ctx->pages, gpu_va >> PAGE_SHIFT,
+			       MVGPU_SIM_AS_READONLY)) {
+		ret = -EACCES;
 	} else if (xa_is_value(entry)) {
 		u64 vram = ((u64)xa_to_value(entry) << PAGE_SHIFT) + off;
 

@@ -180,11 +180,12 @@ static int mvgpu_sim_as_map_vram_op(void *priv, u32 ctx_id, u64 gpu_va,
 }
 
 static int mvgpu_sim_as_map_page_op(void *priv, u32 ctx_id, u64 gpu_va,
-				    struct page *page)
+				    struct page *page, bool writable)
 {
 	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
 
-	return ctx ? mvgpu_sim_as_map_page(ctx, gpu_va, page) : -EINVAL;
+	return ctx ? mvgpu_sim_as_map_page(ctx, gpu_va, page, writable) :
+		     -EINVAL;
 }
 
 static void mvgpu_sim_as_unmap_op(void *priv, u32 ctx_id, u64 gpu_va,

@@ -80,7 +80,7 @@ static struct page **mvgpu_sim_native_map_pages(struct mvgpu_sim_context *ctx,
 		pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!pages[i] ||
 		    mvgpu_sim_as_map_page(ctx, gpu_va + (u64)i * PAGE_SIZE,
-					  pages[i])) {
+					  pages[i], true)) {
 			mvgpu_sim_as_unmap(ctx, gpu_va, (u64)count * PAGE_SIZE);
 			mvgpu_sim_native_free_pages(pages, count);
 			return NULL;

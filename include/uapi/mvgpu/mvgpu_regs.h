@@ -78,8 +78,8 @@
  * the whole plane and makes it current at once (a tear-free flip), or
  * leaves the current plane alone and sets MVGPU_DISP_STATUS_INVALID. A
  * plane is valid when it is disabled, or when its format is known, width
- * and height are within 1..MAX, stride >= width * bytes per pixel and a
- * multiple of 4, offset is a multiple of MVGPU_DISP_OFFSET_ALIGN (the host
+ * and height are within 1..MAX, stride >= width * bytes per pixel, at most
+ * MVGPU_DISP_MAX_STRIDE and a multiple of 4, offset is a multiple of MVGPU_DISP_OFFSET_ALIGN (the host
  * shows the buffer through page mappings) and [offset, offset + stride *
  * height) lies in VRAM. CONTROL bits other than ENABLE are reserved: a
  * plane with one set is refused.
@@ -93,6 +93,7 @@
 #define MVGPU_REG_DISP_WIDTH		0x0208	/* shadow, pixels */
 #define MVGPU_REG_DISP_HEIGHT		0x020c	/* shadow, lines */
 #define MVGPU_REG_DISP_STRIDE		0x0210	/* shadow, bytes per line */
+#define   MVGPU_DISP_MAX_STRIDE		0x10000	/* 64 KiB */
 #define MVGPU_REG_DISP_OFFSET_LO	0x0214	/* shadow, VRAM byte offset */
 #define MVGPU_REG_DISP_OFFSET_HI	0x0218
 #define   MVGPU_DISP_OFFSET_ALIGN	0x1000	/* 4 KiB */
