@@ -524,6 +524,174 @@ TEST_S(fault, bad_doorbell)
 	victim_works(_metadata, self, 0);
 }
 
+static uint64_t q64(struct gpu *g, uint32_t q, uint32_t lo)
+{
+	return gpu_qrd(g, q, lo) | (uint64_t)gpu_qrd(g, q, lo + 4) << 32;
+}
+
+/* Read MSIs from @efd until @want arrived or none came for a while. */
+static uint64_t msis(int efd, uint64_t want)
+{
+	uint64_t got = 0, cnt;
+
+	while (got < want && !mvgpu_eventfd_wait(efd, EVENT_MS, &cnt))
+		got += cnt;
+	if (!mvgpu_eventfd_wait(efd, NO_EVENT_MS, &cnt))
+		got += cnt;
+	return got;
+}
+
+/*
+ * The queue rules Documentation/abi.rst decides, one assertion each: a
+ * bad doorbell (TAIL equal to the ring size) stops the queue enabled,
+ * with FAULT_ADDR the TAIL written, HEAD 0 and TAIL the last valid value,
+ * and ENABLE does not restart it; disable + enable restarts it at offset
+ * 0 with ERROR and FAULT_ADDR cleared and FENCE kept; a FENCE whose write
+ * faults leaves FENCE and FENCE_PENDING alone; STATUS busy is work left
+ * and never shows on a stopped queue; a masked source latches in
+ * INT_STATUS and sends its MSI when unmasked; each IRQ fence sends an MSI
+ * while FENCE is pending.
+ */
+TEST_S(fault, abi_queue_rules)
+{
+	const uint64_t unmapped = MVGPU_VA_SYSMEM + UNMAPPED_IOVA;
+	uint64_t fence, seq, base = q64(G, 0, MVGPU_Q_RING_BASE_LO);
+	uint32_t p[32], tail, size = gpu_qrd(G, 0, MVGPU_Q_RING_SIZE);
+	size_t n;
+
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_nop(p, 1)));
+	fence = q64(G, 0, MVGPU_Q_FENCE_LO);
+	ASSERT_NE(0, fence);
+	tail = G->ring[0].tail;
+	ASSERT_EQ(tail, gpu_qrd(G, 0, MVGPU_Q_TAIL));
+
+	/* TAIL = RING_SIZE is outside the ring. */
+	ASSERT_EQ(0, gpu_expect_error_tail(G, 0, NULL, 0, size,
+					   MVGPU_ERR_BAD_DOORBELL, size))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(1, msis(self->efd, 1));
+	ASSERT_EQ(MVGPU_Q_STATUS_ENABLED | MVGPU_Q_STATUS_ERROR,
+		  gpu_qrd(G, 0, MVGPU_Q_STATUS));
+	ASSERT_EQ(MVGPU_Q_CONTROL_ENABLE, gpu_qrd(G, 0, MVGPU_Q_CONTROL));
+	ASSERT_EQ(0, gpu_qrd(G, 0, MVGPU_Q_HEAD));
+	ASSERT_EQ(tail, gpu_qrd(G, 0, MVGPU_Q_TAIL));
+	ASSERT_EQ(fence, q64(G, 0, MVGPU_Q_FENCE_LO));
+	gpu_qwr(G, 0, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_ENABLE);
+	ASSERT_EQ(MVGPU_ERR_BAD_DOORBELL, gpu_qrd(G, 0, MVGPU_Q_ERROR));
+
+	/* Disable + enable: a fresh queue at offset 0, same ring, FENCE kept. */
+	gpu_qwr(G, 0, MVGPU_Q_CONTROL, 0);
+	gpu_qwr(G, 0, MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_ENABLE);
+	ASSERT_EQ(MVGPU_Q_STATUS_ENABLED, gpu_qrd(G, 0, MVGPU_Q_STATUS));
+	ASSERT_EQ(0, gpu_qrd(G, 0, MVGPU_Q_ERROR));
+	ASSERT_EQ(0, q64(G, 0, MVGPU_Q_FAULT_ADDR_LO));
+	ASSERT_EQ(0, gpu_qrd(G, 0, MVGPU_Q_HEAD));
+	ASSERT_EQ(0, gpu_qrd(G, 0, MVGPU_Q_TAIL));
+	ASSERT_EQ(base, q64(G, 0, MVGPU_Q_RING_BASE_LO));
+	ASSERT_EQ(size, gpu_qrd(G, 0, MVGPU_Q_RING_SIZE));
+	ASSERT_EQ(fence, q64(G, 0, MVGPU_Q_FENCE_LO));
+	G->ring[0].tail = 0;
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_nop(p, 1))) TH_LOG("%s", G->why);
+	fence = q64(G, 0, MVGPU_Q_FENCE_LO);
+
+	/* A FENCE whose write faults: FENCE and FENCE_PENDING unchanged. */
+	gpu_wr(G, MVGPU_REG_FENCE_PENDING_LO, ~0u);
+	ASSERT_EQ(0, gpu_expect_error(G, 0, p, mvgpu_cmd_fence(p, unmapped,
+							      fence + 7, 1),
+				      MVGPU_ERR_PAGE_FAULT, unmapped))
+		TH_LOG("%s", G->why);
+	ASSERT_EQ(1, msis(self->efd, 1));
+	ASSERT_EQ(fence, q64(G, 0, MVGPU_Q_FENCE_LO));
+	ASSERT_EQ(0, gpu_rd(G, MVGPU_REG_FENCE_PENDING_LO));
+	ASSERT_EQ(MVGPU_Q_STATUS_ENABLED | MVGPU_Q_STATUS_ERROR,
+		  gpu_qrd(G, 0, MVGPU_Q_STATUS));
+	ASSERT_EQ(0, gpu_queue_recover(G, 0)) TH_LOG("%s", G->why);
+
+	/* Busy: work left, here a WAIT that does not hold; then idle. */
+	memset(G->vram + 0xc00000, 0, 8);
+	ASSERT_EQ(0, gpu_emit(G, 0, p, mvgpu_cmd_wait(p, 0xc00000, 1,
+						     MVGPU_WAIT_EQ)));
+	ASSERT_EQ(0, gpu_flush(G, 0, &seq));
+	usleep(20000);
+	ASSERT_EQ(MVGPU_Q_STATUS_ENABLED | MVGPU_Q_STATUS_BUSY,
+		  gpu_qrd(G, 0, MVGPU_Q_STATUS));
+	*(volatile uint64_t *)(G->vram + 0xc00000) = 1;
+	ASSERT_EQ(0, gpu_wait(G, 0, seq, SYNC_MS)) TH_LOG("%s", G->why);
+	ASSERT_EQ(0, mvgpu_ring_wait_idle(&G->ring[0], SYNC_MS));
+	ASSERT_EQ(MVGPU_Q_STATUS_ENABLED, gpu_qrd(G, 0, MVGPU_Q_STATUS));
+
+	/* A masked source latches; unmasking it sends the MSI. */
+	gpu_wr(G, MVGPU_REG_INT_MASK, MVGPU_INT_ALL & ~MVGPU_INT_ERROR);
+	gpu_qwr(G, 0, MVGPU_Q_TAIL, 2);
+	ASSERT_EQ(MVGPU_ERR_BAD_DOORBELL, gpu_qrd(G, 0, MVGPU_Q_ERROR));
+	ASSERT_EQ(0, msis(self->efd, 0));
+	ASSERT_EQ(MVGPU_INT_ERROR, gpu_rd(G, MVGPU_REG_INT_STATUS));
+	gpu_wr(G, MVGPU_REG_INT_MASK, MVGPU_INT_ALL);
+	ASSERT_EQ(1, msis(self->efd, 1));
+	gpu_wr(G, MVGPU_REG_ERROR_REASON, 0);
+	gpu_wr(G, MVGPU_REG_INT_STATUS, MVGPU_INT_ALL);
+	ASSERT_EQ(0, gpu_queue_recover(G, 0)) TH_LOG("%s", G->why);
+
+	/* Three IRQ fences, FENCE never cleared: three MSIs. */
+	n = 0;
+	for (int i = 1; i <= 3; i++)
+		n += mvgpu_cmd_fence(p + n, 0xc00100, i, 1);
+	ASSERT_EQ(0, gpu_exec(G, 0, p, n)) TH_LOG("%s", G->why);
+	ASSERT_EQ(3, msis(self->efd, 3));
+	ASSERT_EQ(MVGPU_INT_FENCE, gpu_rd(G, MVGPU_REG_INT_STATUS));
+	ASSERT_EQ(1, gpu_rd(G, MVGPU_REG_FENCE_PENDING_LO));
+	gpu_wr(G, MVGPU_REG_FENCE_PENDING_LO, 1);
+	gpu_wr(G, MVGPU_REG_INT_STATUS, MVGPU_INT_ALL);
+	victim_works(_metadata, self, 0);
+}
+
+/*
+ * Strided ranges: only each row's bytes are accessed, so the gap between
+ * rows needs no memory, and FAULT_ADDR is the first byte of the first row
+ * span that cannot be reached; a BLIT with 0 rows touches nothing.
+ */
+#define HOLE_IOVA	0x50000000ull
+
+TEST_S(fault, abi_strided_ranges)
+{
+	const uint64_t va = MVGPU_VA_SYSMEM + HOLE_IOVA;
+	uint32_t p[16];
+	uint8_t *mem;
+
+	mem = mmap(NULL, 0x3000, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	memset(mem, 0, 0x3000);
+	/* Rows at +0 and +0x2000; +0x1000 and +0x4000 are not mapped. */
+	ASSERT_EQ(0, mvgpu_dma_map(&G->dev, mem, HOLE_IOVA, 0x1000));
+	ASSERT_EQ(0, mvgpu_dma_map(&G->dev, mem + 0x2000, HOLE_IOVA + 0x2000,
+				   0x1000));
+	fill_pattern(G->vram + 0xc00000, 0x1000, 0xbbbb);
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_blit(p, va, 0x2000,
+						     0xc00000, 256, 64, 2,
+						     MVGPU_FMT_ARGB8888,
+						     MVGPU_FMT_ARGB8888,
+						     MVGPU_BLIT_COPY)))
+		TH_LOG("BLIT over a hole between rows: %s", G->why);
+	ASSERT_EQ(0, memcmp(mem, G->vram + 0xc00000, 256));
+	ASSERT_EQ(0, memcmp(mem + 0x2000, G->vram + 0xc00100, 256));
+	expect_err(_metadata, self, p,
+		   mvgpu_cmd_blit(p, va + 0x40, 0x2000, 0xc00000, 256, 32, 3,
+				  MVGPU_FMT_ARGB8888, MVGPU_FMT_ARGB8888,
+				  MVGPU_BLIT_COPY),
+		   MVGPU_ERR_PAGE_FAULT, va + 0x4040, "BLIT row 2 unmapped");
+	ASSERT_EQ(0, gpu_exec(G, 0, p, mvgpu_cmd_blit(p, va + 0x1000, 0x2000,
+						     0xc00000, 256, 64, 0,
+						     MVGPU_FMT_ARGB8888,
+						     MVGPU_FMT_ARGB8888,
+						     MVGPU_BLIT_COPY)))
+		TH_LOG("BLIT of 0 rows: %s", G->why);
+	ASSERT_EQ(0, mvgpu_dma_unmap(&G->dev, HOLE_IOVA, 0x1000));
+	ASSERT_EQ(0, mvgpu_dma_unmap(&G->dev, HOLE_IOVA + 0x2000, 0x1000));
+	munmap(mem, 0x3000);
+	victim_works(_metadata, self, 0);
+}
+
 /* Enabling a queue on a bad ring fails with RING_CONFIG. */
 TEST_S(fault, bad_ring_config)
 {
@@ -565,6 +733,10 @@ TEST_S(fault, bad_ring_config)
 		ASSERT_EQ(0, gpu_qrd(G, q, MVGPU_Q_CONTROL)) TH_LOG("%s", c[i].what);
 		ASSERT_EQ(MVGPU_ERR_RING_CONFIG, gpu_rd(G, MVGPU_REG_ERROR_REASON));
 		ASSERT_EQ(q, gpu_rd(G, MVGPU_REG_ERROR_QUEUE));
+		/* FAULT_ADDR and the error block hold the ring base. */
+		ASSERT_EQ(c[i].base, q64(G, q, MVGPU_Q_FAULT_ADDR_LO));
+		ASSERT_EQ(c[i].base, gpu_rd(G, MVGPU_REG_ERROR_ADDR_LO) |
+			  (uint64_t)gpu_rd(G, MVGPU_REG_ERROR_ADDR_HI) << 32);
 		ASSERT_EQ(0, mvgpu_eventfd_wait(self->efd, EVENT_MS, &cnt));
 		/* A doorbell on it does nothing. */
 		gpu_qwr(G, q, MVGPU_Q_TAIL, 0x20);

@@ -10,17 +10,18 @@
  * through VFIO (vfio_pin_pages()) for the access the engine makes, maps it
  * in the vGPU's context and remembers it. A read pins and maps the page
  * read-only (IOMMU_READ), so memory the user mapped for DMA with
- * VFIO_DMA_MAP_FLAG_READ only can be read; a write pins it with
- * IOMMU_READ | IOMMU_WRITE and maps it writable. A write to a page pinned
- * for reading faults again in the backend (&mvgpu_backend_ops.as_map_page
- * mapped it read-only), and the core asks VFIO again with write access:
- * granted, the page is mapped writable (VFIO counts the pin twice, the
- * core drops one at once); refused, the queue takes a page fault. When the user unmaps DMA memory (QEMU on a
- * memory hot-unplug or at exit), VFIO calls mvgpu_dma_unmap(): every pinned
- * page in the range is unmapped from the context first (the backend waits
- * for engine accesses to it to finish) and then unpinned, so no engine ever
- * touches a page after QEMU let it go. A DMA address that is not mapped by
- * the user, or a write to one mapped read-only, is a GPU page fault.
+ * VFIO_DMA_MAP_FLAG_READ only can be read; a write pins it with IOMMU_READ |
+ * IOMMU_WRITE and maps it writable. A write to a page pinned for reading
+ * faults again in the backend (&mvgpu_backend_ops.as_map_page mapped it
+ * read-only), and the core asks VFIO again with write access: granted, the
+ * page is mapped writable (VFIO counts the pin twice, the core drops one at
+ * once); refused, the queue takes a page fault. When the user unmaps DMA
+ * memory (QEMU on a memory hot-unplug or at exit), VFIO calls
+ * mvgpu_dma_unmap(): every pinned page in the range is unmapped from the
+ * context first (the backend waits for engine accesses to it to finish) and
+ * then unpinned, so no engine ever touches a page after QEMU let it go. A
+ * DMA address that is not mapped by the user, or a write to one mapped
+ * read-only, is a GPU page fault.
  *
  * VFIO (type1) calls the callback from the VFIO_IOMMU_UNMAP_DMA ioctl with
  * none of its locks held; after it returns, VFIO retakes its lock and

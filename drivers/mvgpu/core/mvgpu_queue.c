@@ -136,6 +136,11 @@ static void mvgpu_queue_enable_locked(struct mvgpu_vgpu *vgpu, u32 q)
 	queue->tail = 0;
 	queue->enabled = true;
 	queue->wd_since = 0;
+	/* A fresh start: the error a disabled queue kept is forgotten. */
+	mutex_lock(&vgpu->state_lock);
+	queue->error = 0;
+	queue->fault_addr = 0;
+	mutex_unlock(&vgpu->state_lock);
 }
 
 static void mvgpu_queue_doorbell_locked(struct mvgpu_vgpu *vgpu, u32 q,
@@ -152,10 +157,14 @@ static void mvgpu_queue_doorbell_locked(struct mvgpu_vgpu *vgpu, u32 q,
 	/* A doorbell on a stopped queue does nothing, as on hardware. */
 	if (!queue->enabled || stopped)
 		return;
+	/*
+	 * TAIL equal to the ring size is outside the ring too. The queue
+	 * stops at once, its pending work dropped (HEAD reads 0), and stays
+	 * enabled with the error, like a queue stopped by any other error.
+	 */
 	if (tail >= queue->ring_size || !IS_ALIGNED(tail, sizeof(u32))) {
 		pgpu->ops->queue_disable(pgpu->backend_priv,
 					 mvgpu_queue_hwq(vgpu, q));
-		queue->enabled = false;
 		mvgpu_queue_raise_error(vgpu, q, MVGPU_ERR_BAD_DOORBELL, tail);
 		return;
 	}

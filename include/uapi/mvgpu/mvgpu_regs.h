@@ -72,16 +72,16 @@
 #define MVGPU_REG_FENCE_PENDING_HI	0x0124	/* queues 32-63 */
 
 /*
- * Display block (MVGPU_CAP_DISPLAY): one scanout plane read from the
- * vGPU's VRAM. The guest writes the MVGPU_DISP_* plane registers (a
- * shadow copy), then writes 1 to MVGPU_REG_DISP_UPDATE: the core checks
- * the whole plane and makes it current at once (a tear-free flip), or
- * leaves the current plane alone and sets MVGPU_DISP_STATUS_INVALID. A
- * plane is valid when it is disabled, or when its format is known, width
- * and height are within 1..MAX, stride >= width * bytes per pixel, at most
- * MVGPU_DISP_MAX_STRIDE and a multiple of 4, offset is a multiple of MVGPU_DISP_OFFSET_ALIGN (the host
- * shows the buffer through page mappings) and [offset, offset + stride *
- * height) lies in VRAM. CONTROL bits other than ENABLE are reserved: a
+ * Display block (MVGPU_CAP_DISPLAY): one scanout plane read from the vGPU's
+ * VRAM. The guest writes the MVGPU_DISP_* plane registers (a shadow copy),
+ * then writes 1 to MVGPU_REG_DISP_UPDATE: the core checks the whole plane
+ * and makes it current at once (a tear-free flip), or leaves the current
+ * plane alone and sets MVGPU_DISP_STATUS_INVALID. A plane is valid when it
+ * is disabled, or when its format is known, width and height are within
+ * 1..MAX, stride >= width * bytes per pixel, at most MVGPU_DISP_MAX_STRIDE
+ * and a multiple of 4, offset is a multiple of MVGPU_DISP_OFFSET_ALIGN (the
+ * host shows the buffer through page mappings) and [offset, offset +
+ * stride * height) lies in VRAM. CONTROL bits other than ENABLE are reserved: a
  * plane with one set is refused.
  */
 #define MVGPU_REG_DISP_CONTROL		0x0200	/* shadow */
