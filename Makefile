@@ -25,6 +25,10 @@
 #   make check          everything above plus VM and nested-guest tests;
 #                       ends with one line "N passed, N failed"
 #   make check-full     make check plus the nested-guest tiers on 7.x
+#   make check-debug    the vm tier (with 10000 create/remove cycles) and a
+#                       nested guest on the debug kernel (lockdep, KASAN,
+#                       KFENCE, kmemleak; built from linux-source-6.1 on
+#                       first use, about an hour): tools/vm/debug-kernel
 #   make demo           boot a VM, create vGPUs, attach one to a nested guest
 #   make bench          build the modules for 6.12 and run the vGPU versus
 #                       native and the scheduler benchmarks in the test VM
@@ -54,7 +58,7 @@ TOOLS_LDFLAGS ?=
 
 C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h')
 
-.PHONY: all modules modules-vm install deps lint unit check demo clean \
+.PHONY: all modules modules-vm install deps lint unit check check-debug demo clean \
 	vm-tests nested-tests kscripts check-full uninstall dkms-install dkms-uninstall tools deb \
 	bench guest-tools
 
@@ -137,6 +141,12 @@ check:
 
 check-full:
 	@MVGPU_CHECK_FULL=1 $(SRC)/tools/check/run-all
+
+# Not part of "make check": the debug kernel takes an hour to build.
+DEBUG_STRESS_CYCLES ?= 10000
+check-debug:
+	@SERIES=6.1-debug TIERS="vm nested" \
+		MVGPU_STRESS_CYCLES=$(DEBUG_STRESS_CYCLES) $(SRC)/tools/check/run-all
 
 demo:
 	@$(SRC)/tools/demo/run

@@ -53,10 +53,10 @@ mvgpu_is_root() {
 
 mvgpu_check_series() {
 	local s
-	for s in "${MVGPU_KERNEL_SERIES[@]}"; do
+	for s in "${MVGPU_KERNEL_SERIES[@]}" "$MVGPU_DEBUG_SERIES"; do
 		[[ $1 == "$s" ]] && return 0
 	done
-	mvgpu_die "unknown kernel series '$1' (known: ${MVGPU_KERNEL_SERIES[*]})"
+	mvgpu_die "unknown kernel series '$1' (known: ${MVGPU_KERNEL_SERIES[*]} $MVGPU_DEBUG_SERIES)"
 }
 
 # Print "VERSION KVER" for every linux-image-amd64 apt knows, where KVER is
@@ -120,14 +120,40 @@ mvgpu_kernel_resolve() {
 	return 0
 }
 
+# The debug kernel (tools/vm/debug-kernel) is built from source, not
+# fetched: its series has its own directory.
+MVGPU_DEBUG_SERIES=6.1-debug
+
+mvgpu_debug_kernel_dir() {
+	printf '%s\n' "$MVGPU_REPO_ROOT/build/debug-kernel"
+}
+
 mvgpu_kernel_cache_dir() {
 	printf '%s\n' "$MVGPU_REPO_ROOT/build/kernels"
+}
+
+# The directory holding <kver>/root/ of the kernels of SERIES.
+mvgpu_kernel_series_dir() {
+	if [[ $1 == "$MVGPU_DEBUG_SERIES" ]]; then
+		mvgpu_debug_kernel_dir
+	else
+		mvgpu_kernel_cache_dir
+	fi
+}
+
+# The unpacked (or installed) root of kernel KVER: boot/, lib/modules/.
+mvgpu_kernel_root() {
+	if [[ $1 == *-mvgpu-debug ]]; then
+		printf '%s\n' "$(mvgpu_debug_kernel_dir)/$1/root"
+	else
+		printf '%s\n' "$(mvgpu_kernel_cache_dir)/$1/root"
+	fi
 }
 
 # The kver cached for SERIES by "tools/vm/kernel fetch", or nothing.
 mvgpu_kernel_cached_kver() {
 	local dir kver
-	dir=$(mvgpu_kernel_cache_dir)
+	dir=$(mvgpu_kernel_series_dir "$1")
 	[[ -r $dir/$1.kver ]] || return 0
 	kver=$(<"$dir/$1.kver")
 	[[ -f $dir/$kver/.complete ]] && printf '%s\n' "$kver"
