@@ -25,10 +25,10 @@
 #   make check          everything above plus VM and nested-guest tests;
 #                       ends with one line "N passed, N failed"
 #   make check-full     make check plus the nested-guest tiers on 7.x
-#   make check-debug    the vm tier (with 10000 create/remove cycles) and a
-#                       nested guest on the debug kernel (lockdep, KASAN,
-#                       KFENCE, kmemleak; built from linux-source-6.1 on
-#                       first use, about an hour): tools/vm/debug-kernel
+#   make check-debug    the vm tier and a nested guest on the debug kernel
+#                       (lockdep, KASAN, KFENCE, kmemleak; built from
+#                       linux-source-6.1 on first use, about an hour):
+#                       tools/vm/debug-kernel
 #   make demo           boot a VM, create vGPUs, attach one to a nested guest
 #   make bench          build the modules for 6.12 and run the vGPU versus
 #                       native and the scheduler benchmarks in the test VM
@@ -143,10 +143,8 @@ check-full:
 	@MVGPU_CHECK_FULL=1 $(SRC)/tools/check/run-all
 
 # Not part of "make check": the debug kernel takes an hour to build.
-DEBUG_STRESS_CYCLES ?= 10000
 check-debug:
-	@SERIES=6.1-debug TIERS="vm nested" \
-		MVGPU_STRESS_CYCLES=$(DEBUG_STRESS_CYCLES) $(SRC)/tools/check/run-all
+	@SERIES=6.1-debug TIERS="vm nested" $(SRC)/tools/check/run-all
 
 demo:
 	@$(SRC)/tools/demo/run
