@@ -19,6 +19,7 @@
 #   make deps           install every Debian package build and tests need
 #   make modules-vm     build the modules for the test kernels (6.1, 6.12
 #                       and 7.x; 7.x in the trixie environment, tools/vm/trixie)
+#   make htmldocs       the documentation as HTML in build/htmldocs/
 #   make lint           W=1 -Werror, sparse (C=2), checkpatch --strict,
 #                       kernel-doc, for every test kernel
 #   make unit           userspace unit tests (ASan/UBSan) and fuzzers
@@ -60,7 +61,7 @@ C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h
 
 .PHONY: all modules modules-vm install deps lint unit check check-debug demo clean \
 	vm-tests nested-tests kscripts check-full uninstall dkms-install dkms-uninstall tools deb \
-	bench guest-tools
+	bench guest-tools htmldocs
 
 all: modules
 
@@ -118,7 +119,7 @@ deps:
 
 # Kernel scripts used by lint, taken from the Debian kernel source package.
 kscripts: $(KSCRIPTS)/.stamp
-$(KSCRIPTS)/.stamp:
+$(KSCRIPTS)/.stamp: $(SRC)/Makefile
 	@mkdir -p $(KSCRIPTS)
 	tar -xJf $(KSRC_TAR) -C $(KSCRIPTS) --strip-components=1 \
 		linux-source-6.1/scripts/checkpatch.pl \
@@ -127,8 +128,17 @@ $(KSCRIPTS)/.stamp:
 		linux-source-6.1/scripts/kernel-doc \
 		linux-source-6.1/.clang-format \
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
-		linux-source-6.1/tools/testing/selftests/kselftest.h
+		linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/Documentation/sphinx/kerneldoc.py \
+		linux-source-6.1/Documentation/sphinx/kernellog.py
 	@touch $@
+
+# The documentation as HTML, with the code's DOC: blocks and kernel-doc
+# included by the kernel's Sphinx extension; warnings are errors.
+htmldocs: kscripts
+	MVGPU_KSCRIPTS=$(KSCRIPTS) sphinx-build -q -W -b html -d $(BUILD)/htmldocs/.doctrees \
+		$(SRC)/Documentation $(BUILD)/htmldocs
+	@echo "mvgpu: documentation in $(BUILD)/htmldocs/index.html"
 
 lint: kscripts
 	@$(SRC)/tools/check/lint

@@ -2,7 +2,9 @@
 /*
  * The seam between the mvgpu mediation core (mvgpu.ko) and a physical GPU
  * backend (mvgpu_sim.ko, or a hardware driver).
- *
+ */
+
+/**
  * DOC: Backend interface
  *
  * A backend owns one or more physical GPUs (pGPUs). For each, it fills a
@@ -16,7 +18,9 @@
  * The core never assumes how VRAM is addressed by the CPU beyond what the
  * ops give: a physical frame number for a VRAM offset (to map BAR2 of a
  * vGPU straight onto VRAM pages) and byte copies.
- *
+ */
+
+/**
  * DOC: Execution
  *
  * Every vGPU owns one hardware context, which is a GPU address space, and
@@ -30,7 +34,9 @@
  * a FENCE packet completes, and mvgpu_pgpu_queue_error() when a queue stops
  * on an error. The backend never interprets guest registers, and the core
  * never parses command packets.
- *
+ */
+
+/**
  * DOC: Engine scheduling
  *
  * The core decides which vGPU runs on which engine and for how long. It

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * debugfs of the mvgpu core, all in one place.
- *
+ */
+
+/**
  * DOC: debugfs
  *
  * The module's directory is ``mvgpu/`` in debugfs. Each pGPU has a

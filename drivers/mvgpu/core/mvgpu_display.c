@@ -3,7 +3,9 @@
  * Display of a vGPU, the guest's side: the BAR0 display registers and the
  * virtual monitor. What the host sees of them (EDID and scanout regions,
  * plane queries) is mvgpu_display_host.c's; dma-bufs are mvgpu_dmabuf.c's.
- *
+ */
+
+/**
  * DOC: Display registers
  *
  * The guest programs one scanout plane through shadow registers and makes

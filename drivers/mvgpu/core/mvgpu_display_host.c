@@ -2,7 +2,9 @@
 /*
  * The host's side of a vGPU's display: the VFIO EDID region, the scanout
  * region, graphics plane queries and the display region infos.
- *
+ */
+
+/**
  * DOC: Display regions
  *
  * After the vfio-pci regions come two of the display. The EDID region

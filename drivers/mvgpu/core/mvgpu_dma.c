@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Guest memory for the GPU: pinning on GPU faults, dropping on DMA unmap.
- *
+ */
+
+/**
  * DOC: Guest memory
  *
  * GPU VA MVGPU_VA_SYSMEM + iova is the guest's DMA address iova. Nothing is

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Scanout planes exported as dma-bufs.
- *
+ */
+
+/**
  * DOC: Display dma-bufs
  *
  * With the vGPU's display_dmabuf attribute set, VFIO_DEVICE_QUERY_GFX_PLANE

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * EDID 1.4 base blocks for the vGPU's virtual monitor.
- *
+ */
+
+/**
  * DOC: Virtual monitor EDID
  *
  * Until the host writes an EDID through the VFIO EDID region, a vGPU shows

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Interrupt emulation of a vGPU: INTx, MSI and the request interrupt.
- *
+ */
+
+/**
  * DOC: Interrupts
  *
  * A vGPU offers INTx (maskable, automasked), one MSI vector and the request

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mvgpu: mediated-device vGPU core.
- *
+ */
+
+/**
  * DOC: Overview
  *
  * mvgpu.ko splits physical GPUs offered by backends (see

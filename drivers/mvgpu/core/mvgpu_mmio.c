@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * BAR0 register emulation.
- *
+ */
+
+/**
  * DOC: BAR0 registers
  *
  * Registers are 32 bits wide. Each known register is an entry of

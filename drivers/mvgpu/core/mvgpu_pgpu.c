@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pGPU registration, vGPU types and the mdev driver.
- *
+ */
+
+/**
  * DOC: vGPU types
  *
  * Every pGPU gets the same family of types, each a fixed fraction of the

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vGPU command queues: queue registers, doorbells and backend events.
- *
+ */
+
+/**
  * DOC: Queues
  *
  * Queue q of a vGPU is hardware queue part.queues[q] of its pGPU. The guest

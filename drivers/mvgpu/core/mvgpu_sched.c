@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The engine scheduler: time slices of a pGPU's engines for its vGPUs.
- *
+ */
+
+/**
  * DOC: Engine scheduler
  *
  * Each pGPU gets one kernel thread per engine ("mvgpu<pgpu>/<engine>").

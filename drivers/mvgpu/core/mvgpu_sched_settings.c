@@ -2,7 +2,9 @@
 /*
  * Settings of the engine scheduler: policy, slice length and hang timeout
  * of a pGPU, weight and cap of a vGPU.
- *
+ */
+
+/**
  * DOC: Scheduler settings
  *
  * The policy and its settings can change at any time, vGPUs running: the

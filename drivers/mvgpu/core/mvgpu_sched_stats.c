@@ -2,7 +2,9 @@
 /*
  * Accounting of the engine scheduler: engine time and events per vGPU and
  * per pGPU, and utilization over windows.
- *
+ */
+
+/**
  * DOC: Scheduler accounting
  *
  * Each engine run is charged to its vGPU and to the pGPU: its engine time,

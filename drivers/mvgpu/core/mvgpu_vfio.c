@@ -3,7 +3,9 @@
  * The VFIO face of a vGPU: device ops, ioctl dispatch, region read/write
  * and mmap. Interrupts are mvgpu_irq.c's, the display regions
  * mvgpu_display_host.c's.
- *
+ */
+
+/**
  * DOC: VFIO regions
  *
  * A vGPU is a vfio-pci device with an emulated IOMMU. Region offsets in the

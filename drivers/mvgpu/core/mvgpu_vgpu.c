@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vGPU instances: creation, destruction, reset, VRAM access and sysfs.
- *
+ */
+
+/**
  * DOC: vGPU lifetime
  *
  * A vGPU is born in the VFIO device init callback, called from the mdev

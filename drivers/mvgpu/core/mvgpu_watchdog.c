@@ -2,7 +2,9 @@
 /*
  * The hang watchdog of the engine scheduler, and the periodic tick it runs
  * from.
- *
+ */
+
+/**
  * DOC: Hang watchdog
  *
  * Each pGPU has a periodic work item, the tick. It closes the utilization

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mvgpu guest DRM driver: debugfs.
- *
+ */
+
+/**
  * DOC: debugfs
  *
  * In the DRM minor's debugfs directory (``/sys/kernel/debug/dri/<minor>/``):

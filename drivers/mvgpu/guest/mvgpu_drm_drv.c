@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mvgpu guest DRM driver: PCI binding, the DRM driver and its parameters.
- *
+ */
+
+/**
  * DOC: Overview
  *
  * mvgpu_drm drives a mvgpu vGPU (PCI 4d56:4750) from inside the guest that

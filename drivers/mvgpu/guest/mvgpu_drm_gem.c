@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mvgpu guest DRM driver: GEM buffer objects.
- *
+ */
+
+/**
  * DOC: Buffer objects
  *
  * An object lives in one of two domains and never moves:

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mvgpu guest DRM driver: mode setting.
- *
+ */
+
+/**
  * DOC: Display
  *
  * One simple display pipe (a CRTC, its primary plane, an encoder) drives

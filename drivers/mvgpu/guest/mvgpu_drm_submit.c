@@ -2,7 +2,9 @@
 /*
  * mvgpu guest DRM driver: command submission, fences, interrupts and
  * recovery.
- *
+ */
+
+/**
  * DOC: Submission
  *
  * Each queue the driver uses has a ring of MVDRM_RING_SIZE bytes in
@@ -24,7 +26,9 @@
  * never loses it; it also resets a queue whose oldest submit and HEAD did
  * not move for hang_timeout_ms (module parameter, default 30 s, 0 off), a
  * safety net behind the host's watchdog.
- *
+ */
+
+/**
  * DOC: Recovery
  *
  * A queue the device stopped (ERROR interrupt: bad packet, page fault,

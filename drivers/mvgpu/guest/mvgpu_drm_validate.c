@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Submit validation of the mvgpu guest driver.
- *
+ */
+
+/**
  * DOC: Command validation
  *
  * The driver copies a submit's packets into a queue's ring only when each

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * GPU address spaces of the simulated pGPU.
- *
+ */
+
+/**
  * DOC: Address spaces
  *
  * Each hardware context is one GPU address space: an xarray from GPU page

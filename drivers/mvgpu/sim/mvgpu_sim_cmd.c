@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Command packet decoding and pixel arithmetic of the simulated pGPU.
- *
+ */
+
+/**
  * DOC: Packet validation
  *
  * A packet is checked completely before any of it executes; the first rule
@@ -36,7 +38,9 @@
  * width or height of 0, SAXPY with n = 0, SGEMM with m = 0 or n = 0 (with
  * k = 0 and m, n > 0, C = alpha * 0 + beta * C). REDUCE with n = 0 is the
  * exception: it writes the empty sum, +0.0f, to dst.
- *
+ */
+
+/**
  * DOC: Pixel formats
  *
  * BLIT converts every pixel through 8-bit A, R, G, B channels. Pixels are

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * fp32 compute kernels of the simulated pGPU.
- *
+ */
+
+/**
  * DOC: fp32 arithmetic
  *
  * The compute commands have one exact evaluation order, so that a CPU

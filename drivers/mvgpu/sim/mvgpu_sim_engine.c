@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Engines and hardware queues of the simulated pGPU.
- *
+ */
+
+/**
  * DOC: Engines
  *
  * The simulated pGPU executes work only when the core's scheduler asks it

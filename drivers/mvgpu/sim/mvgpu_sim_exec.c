@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Command execution of the simulated pGPU.
- *
+ */
+
+/**
  * DOC: Execution
  *
  * mvgpu_sim_exec_step() runs one chunk of the command at a queue's head and

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mvgpu_sim: a software physical GPU for mvgpu.
- *
+ */
+
+/**
  * DOC: Simulated pGPU
  *
  * A simulated pGPU is a PCI function whose BAR2 is plain memory: in the test

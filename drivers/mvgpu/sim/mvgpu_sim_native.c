@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Native (host) command submission and debugfs of the simulated pGPU.
- *
+ */
+
+/**
  * DOC: Native path
  *
  * Benchmarks compare a vGPU's throughput with the same command streams run
