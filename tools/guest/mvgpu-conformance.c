@@ -15,6 +15,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <drm_fourcc.h>
+#include <xf86drmMode.h>
 #include <mvgpu/mvgpu_regs.h>
 
 #include "libmvgpu_drm.h"
@@ -1140,6 +1144,483 @@ static int t_fault_recovery(struct conf *c)
 	return 0;
 }
 
+/*
+ * A submit whose buffer list ends with an unknown handle fails with
+ * -ENOENT and keeps no reference on the objects listed before it: once
+ * its handle is closed, an object's VRAM is free again.
+ */
+static int t_submit_leak(struct conf *c)
+{
+	uint32_t p[MVGPU_CMD_MAX_DWORDS];
+	uint64_t used0 = 0, used1 = 0, used2 = 0;
+	struct drm_mvgpu_submit a = { 0 };
+	uint32_t handles[3];
+	struct mvgpu_bo bo;
+	int ret;
+
+	mvgpu_drm_get_param(&c->drm, MVGPU_PARAM_VRAM_USED, &used0);
+	ret = new_bo(c, 256 * 1024, MVGPU_GEM_DOMAIN_VRAM, &bo);
+	if (ret)
+		return ret;
+	mvgpu_drm_get_param(&c->drm, MVGPU_PARAM_VRAM_USED, &used1);
+	handles[0] = bo.handle;
+	handles[1] = c->sys.handle;
+	handles[2] = 0x7ffffff0;
+	a.commands = (uintptr_t)p;
+	a.command_dwords = (uint32_t)mvgpu_cmd_nop(p, 1);
+	a.bo_handles = (uintptr_t)handles;
+	a.bo_count = 3;
+	for (int i = 0; i < 64; i++) {
+		ret = mvgpu_submit_raw(&c->drm, &a);
+		if (ret != -ENOENT) {
+			mvgpu_bo_destroy(&bo);
+			return fail(c, 0, "submit %d with a bad last handle: %d, want -ENOENT",
+				    i, ret);
+		}
+	}
+	mvgpu_bo_destroy(&bo);
+	mvgpu_drm_get_param(&c->drm, MVGPU_PARAM_VRAM_USED, &used2);
+	if (used1 < used0 + 256 * 1024 || used2 != used0)
+		return fail(c, 0, "VRAM_USED %llu -> %llu -> %llu after 64 refused submits: the object was not freed",
+			    (unsigned long long)used0,
+			    (unsigned long long)used1,
+			    (unsigned long long)used2);
+	return still_works(c, "refused submits");
+}
+
+#define HANG_PARAM	"/sys/module/mvgpu_drm/parameters/hang_timeout_ms"
+
+/* Read or write a one-line sysfs/debugfs file; 0 or -errno. */
+static int file_read(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return 0;
+}
+
+static int file_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(text, f) < 0)
+		ret = -EIO;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * The driver's own hang check (hang_timeout_ms, set to 2 s, below the
+ * host watchdog of the test bed) resets a queue stuck in a WAIT whose
+ * job goes on with a FILL of an object the submitter already closed.
+ * The submitter gets -EIO; the engine must be stopped before that object
+ * is freed: VRAM allocated again and the WAIT released afterwards must
+ * keep what the CPU wrote.
+ */
+static int t_hang_timeout(struct conf *c)
+{
+	struct mem s = arena(&c->sys);
+	uint32_t p[MVGPU_CMD_MAX_DWORDS];
+	uint64_t resets0 = 0, resets1 = 0;
+	struct mvgpu_bo victim, reuse;
+	struct mvgpu_job job;
+	char old[32];
+	size_t n;
+	int ret;
+
+	if (file_read(HANG_PARAM, old, sizeof(old)) ||
+	    file_write(HANG_PARAM, "2000")) {
+		printf("# cannot set %s (not root?)\n", HANG_PARAM);
+		return 1;
+	}
+	mvgpu_drm_get_param(&c->drm, MVGPU_PARAM_RESETS, &resets0);
+	ret = new_bo(c, 64 * 1024, MVGPU_GEM_DOMAIN_VRAM, &victim);
+	if (ret)
+		goto out_param;
+	memset(s.cpu + 0x9000, 0, 8);
+	n = mvgpu_cmd_wait(p, s.va + 0x9000, 1, MVGPU_WAIT_EQ);
+	n += mvgpu_cmd_fill(p + n, victim.gpu_va, victim.size, 0xdeadbeef);
+	mvgpu_job_init(&job, 0);
+	mvgpu_job_emit(&job, p, n);
+	mvgpu_job_use(&job, &c->sys);
+	mvgpu_job_use(&job, &victim);
+	ret = mvgpu_job_submit(&c->drm, &job);
+	/* The job holds the object now. */
+	mvgpu_bo_destroy(&victim);
+	if (ret) {
+		mvgpu_job_fini(&job);
+		ret = fail(c, ret, "submit: %s", strerror(-ret));
+		goto out_param;
+	}
+	ret = mvgpu_wait(&c->drm, 0, job.seqno, HANG_NS);
+	mvgpu_job_fini(&job);
+	if (ret != -EIO) {
+		*(volatile uint64_t *)(s.cpu + 0x9000) = 1;
+		ret = fail(c, 0, "stuck job: wait returned %d, want -EIO", ret);
+		goto out_param;
+	}
+	ret = new_bo(c, 64 * 1024, MVGPU_GEM_DOMAIN_VRAM, &reuse);
+	if (ret) {
+		*(volatile uint64_t *)(s.cpu + 0x9000) = 1;
+		goto out_param;
+	}
+	memset(reuse.cpu, 0x5a, reuse.size);
+	*(volatile uint64_t *)(s.cpu + 0x9000) = 1;
+	usleep(500 * 1000);
+	for (uint64_t off = 0; off < reuse.size; off++) {
+		if (((volatile uint8_t *)reuse.cpu)[off] != 0x5a) {
+			ret = fail(c, 0, "VRAM freed by the failed job was written after -EIO (byte %llu of a new object at 0x%llx)",
+				   (unsigned long long)off,
+				   (unsigned long long)reuse.gpu_va);
+			break;
+		}
+	}
+	mvgpu_bo_destroy(&reuse);
+	mvgpu_drm_get_param(&c->drm, MVGPU_PARAM_RESETS, &resets1);
+	if (!ret && resets1 <= resets0)
+		ret = fail(c, 0, "no recovery counted (%llu -> %llu)",
+			   (unsigned long long)resets0,
+			   (unsigned long long)resets1);
+	if (!ret)
+		ret = still_works(c, "a hang the driver's check ended");
+out_param:
+	file_write(HANG_PARAM, old);
+	return ret;
+}
+
+/* The driver's debugfs file @name (of the first DRM minor that has it). */
+static int debugfs_path(const char *name, char *path, size_t len)
+{
+	char pattern[96];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "/sys/kernel/debug/dri/*/%s", name);
+	if (glob(pattern, 0, NULL, &g))
+		return -ENOENT;
+	snprintf(path, len, "%s", g.gl_pathv[0]);
+	globfree(&g);
+	return 0;
+}
+
+static int debugfs_write(const char *name, const char *text)
+{
+	char path[128];
+	int ret = debugfs_path(name, path, sizeof(path));
+
+	return ret ? ret : file_write(path, text);
+}
+
+/* The "refused N" and the status of the display line of mvgpu_status. */
+static int disp_status(uint32_t *status, int *refused)
+{
+	char buf[4096], path[128], *line;
+	int ret;
+
+	ret = debugfs_path("mvgpu_status", path, sizeof(path));
+	if (!ret)
+		ret = file_read(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	line = strstr(buf, "display status ");
+	if (!line || sscanf(line, "display status %x", status) != 1)
+		return -EPROTO;
+	line = strstr(line, " refused ");
+	if (!line || sscanf(line, " refused %d", refused) != 1)
+		return -EPROTO;
+	return 0;
+}
+
+/* A connected connector, its smallest mode and a CRTC for it. */
+static int kms_output(int fd, uint32_t *conn, uint32_t *crtc,
+		      drmModeModeInfo *mode)
+{
+	drmModeResPtr res = drmModeGetResources(fd);
+
+	*crtc = 0;
+	if (!res)
+		return -errno;
+	for (int i = 0; i < res->count_connectors && !*crtc; i++) {
+		drmModeConnectorPtr cn = drmModeGetConnector(fd,
+							     res->connectors[i]);
+		int m = -1;
+
+		if (!cn)
+			continue;
+		for (int j = 0; cn->connection == DRM_MODE_CONNECTED &&
+				j < cn->count_modes; j++)
+			if (m < 0 || cn->modes[j].hdisplay * cn->modes[j].vdisplay <
+				     cn->modes[m].hdisplay * cn->modes[m].vdisplay)
+				m = j;
+		if (m >= 0 && cn->count_encoders) {
+			drmModeEncoderPtr e = drmModeGetEncoder(fd,
+								cn->encoders[0]);
+
+			for (int j = 0; e && j < res->count_crtcs; j++) {
+				if (e->possible_crtcs & (1u << j)) {
+					*crtc = res->crtcs[j];
+					break;
+				}
+			}
+			drmModeFreeEncoder(e);
+			*conn = cn->connector_id;
+			*mode = cn->modes[m];
+		}
+		drmModeFreeConnector(cn);
+	}
+	drmModeFreeResources(res);
+	return *crtc ? 0 : -ENODEV;
+}
+
+/*
+ * KMS refuses up front a framebuffer the device would refuse (one in
+ * system memory), and a plane the device refuses anyway (a refusal
+ * injected through debugfs) is not left half shown: the driver reads the
+ * refusal back, turns the scanout off and counts it; the next commit
+ * shows the plane.
+ */
+static int t_kms_refusal(struct conf *c)
+{
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	uint32_t conn, crtc, fb_sys = 0, fb_vram = 0, pitch, status;
+	struct mvgpu_bo sys = { 0 }, dumb = { 0 };
+	struct mvgpu_drm k;
+	drmModeModeInfo mode;
+	int ret, refused0, refused1;
+
+	ret = mvgpu_drm_open(&k, NULL, DRM_NODE_PRIMARY);
+	if (ret)
+		return fail(c, ret, "open the primary node: %s", strerror(-ret));
+	if (!(k.caps & MVGPU_CAP_DISPLAY) || drmSetMaster(k.fd)) {
+		printf("# no display block, or not DRM master\n");
+		mvgpu_drm_close(&k);
+		return 1;
+	}
+	ret = kms_output(k.fd, &conn, &crtc, &mode);
+	if (ret) {
+		ret = fail(c, ret, "no connected connector with a CRTC");
+		goto out;
+	}
+	pitch = mode.hdisplay * 4;
+	ret = mvgpu_bo_create(&k, (uint64_t)pitch * mode.vdisplay,
+			      MVGPU_GEM_DOMAIN_SYSTEM, &sys);
+	if (ret) {
+		ret = fail(c, ret, "%ux%u system object: %s", mode.hdisplay,
+			   mode.vdisplay, strerror(-ret));
+		goto out;
+	}
+	handles[0] = sys.handle;
+	pitches[0] = pitch;
+	if (drmModeAddFB2(k.fd, mode.hdisplay, mode.vdisplay,
+			  DRM_FORMAT_XRGB8888, handles, pitches, offsets,
+			  &fb_sys, 0)) {
+		ret = fail(c, -errno, "ADDFB2 of a system object: %s",
+			   strerror(errno));
+		goto out;
+	}
+	ret = drmModeSetCrtc(k.fd, crtc, fb_sys, 0, 0, &conn, 1, &mode);
+	if (ret != -EINVAL) {
+		ret = fail(c, 0, "SETCRTC with a framebuffer in system memory: %d, want -EINVAL",
+			   ret);
+		goto out;
+	}
+
+	ret = mvgpu_bo_create_dumb(&k, mode.hdisplay, mode.vdisplay, 32, &dumb,
+				   &pitch);
+	if (ret) {
+		ret = fail(c, ret, "dumb buffer: %s", strerror(-ret));
+		goto out;
+	}
+	handles[0] = dumb.handle;
+	pitches[0] = pitch;
+	if (drmModeAddFB2(k.fd, mode.hdisplay, mode.vdisplay,
+			  DRM_FORMAT_XRGB8888, handles, pitches, offsets,
+			  &fb_vram, 0)) {
+		ret = fail(c, -errno, "ADDFB2 of a dumb buffer: %s",
+			   strerror(errno));
+		goto out;
+	}
+	ret = disp_status(&status, &refused0);
+	if (ret == -ENOENT) {
+		printf("# no debugfs: the injected refusal is not tested\n");
+		ret = 0;
+		goto out;
+	}
+	if (ret) {
+		ret = fail(c, ret, "mvgpu_status: %s", strerror(-ret));
+		goto out;
+	}
+	ret = debugfs_write("mvgpu_display_refuse", "1");
+	if (!ret)
+		ret = drmModeSetCrtc(k.fd, crtc, fb_vram, 0, 0, &conn, 1,
+				     &mode);
+	if (!ret)
+		ret = disp_status(&status, &refused1);
+	if (ret) {
+		ret = fail(c, ret, "injected refusal: %s", strerror(-ret));
+		goto out;
+	}
+	if (refused1 != refused0 + 1 || status & MVGPU_DISP_STATUS_ENABLED) {
+		ret = fail(c, 0, "after a refused plane: %d refusals (was %d), DISP_STATUS 0x%x, want the scanout off",
+			   refused1, refused0, status);
+		goto out;
+	}
+	ret = drmModeSetCrtc(k.fd, crtc, fb_vram, 0, 0, &conn, 1, &mode);
+	if (!ret)
+		ret = disp_status(&status, &refused1);
+	if (ret || refused1 != refused0 + 1 ||
+	    status != MVGPU_DISP_STATUS_ENABLED)
+		ret = fail(c, ret, "the next commit: %d, %d refusals, DISP_STATUS 0x%x, want the plane shown",
+			   ret, refused1, status);
+out:
+	if (fb_vram)
+		drmModeRmFB(k.fd, fb_vram);
+	if (fb_sys)
+		drmModeRmFB(k.fd, fb_sys);
+	mvgpu_bo_destroy(&dumb);
+	mvgpu_bo_destroy(&sys);
+	mvgpu_drm_close(&k);
+	return ret;
+}
+
+struct blocked_submit {
+	struct mvgpu_drm *drm;
+	struct mvgpu_job *job;
+	volatile int done;
+	int ret;
+};
+
+static void *blocked_submit_fn(void *arg)
+{
+	struct blocked_submit *b = arg;
+
+	b->ret = mvgpu_job_submit(b->drm, b->job);
+	b->done = 1;
+	return NULL;
+}
+
+/* Wait up to @seconds for the render node of PCI function @bus. */
+static int wait_for_node(const char *bus, int seconds)
+{
+	char pattern[128];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "/sys/bus/pci/devices/%s/drm/renderD*",
+		 bus);
+	for (int i = 0; i < seconds * 10; i++) {
+		if (!glob(pattern, 0, NULL, &g)) {
+			globfree(&g);
+			/* udev, or devtmpfs, makes the node. */
+			usleep(500 * 1000);
+			return 0;
+		}
+		usleep(100 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * Hot-unplug with a submit under way: a SUBMIT blocked on its in-fence
+ * (the out-fence of a job stuck in a WAIT) when the device is removed
+ * fails with -ENODEV instead of writing the freed ring; WAIT and new
+ * objects fail with -ENODEV too. Then the function is found again by a
+ * PCI rescan and the driver binds it: this test runs last.
+ */
+static int t_unplug(struct conf *c)
+{
+	struct mem s = arena(&c->sys);
+	uint32_t p[MVGPU_CMD_MAX_DWORDS], syncobj = 0;
+	struct mvgpu_job hung, blocked;
+	struct blocked_submit b = { 0 };
+	struct mvgpu_bo bo;
+	char path[128], bus[32];
+	pthread_t thread;
+	int ret, wret;
+
+	snprintf(bus, sizeof(bus), "%s", c->drm.bus);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bus);
+	if (!bus[0] || access(path, W_OK)) {
+		printf("# cannot remove the PCI function (no bus address, or not root)\n");
+		return 1;
+	}
+	ret = mvgpu_syncobj_create(&c->drm, &syncobj);
+	if (ret)
+		return fail(c, ret, "syncobj: %s", strerror(-ret));
+	memset(s.cpu + 0xa000, 0, 8);
+	mvgpu_job_init(&hung, 0);
+	mvgpu_job_emit(&hung, p, mvgpu_cmd_wait(p, s.va + 0xa000, 1,
+						MVGPU_WAIT_EQ));
+	mvgpu_job_use(&hung, &c->sys);
+	hung.out_syncobj = syncobj;
+	ret = mvgpu_job_submit(&c->drm, &hung);
+	mvgpu_job_fini(&hung);
+	if (ret)
+		return fail(c, ret, "stuck job: %s", strerror(-ret));
+	mvgpu_job_init(&blocked, 0);
+	mvgpu_job_emit(&blocked, p, mvgpu_cmd_fill(p, s.va + 0xb000, 4, 1));
+	mvgpu_job_use(&blocked, &c->sys);
+	blocked.in_syncobj = syncobj;
+	b.drm = &c->drm;
+	b.job = &blocked;
+	if (pthread_create(&thread, NULL, blocked_submit_fn, &b)) {
+		*(volatile uint64_t *)(s.cpu + 0xa000) = 1;
+		mvgpu_job_fini(&blocked);
+		return fail(c, 0, "pthread_create failed");
+	}
+	usleep(500 * 1000);
+	if (b.done) {
+		*(volatile uint64_t *)(s.cpu + 0xa000) = 1;
+		pthread_join(thread, NULL);
+		mvgpu_job_fini(&blocked);
+		return fail(c, 0, "a submit with an unsignalled in-fence returned %d at once",
+			    b.ret);
+	}
+	printf("# removing %s with a submit waiting on its in-fence\n", bus);
+	wret = file_write(path, "1");
+	pthread_join(thread, NULL);
+	mvgpu_job_fini(&blocked);
+	if (wret)
+		return fail(c, wret, "remove %s: %s", bus, strerror(-wret));
+	if (b.ret != -ENODEV)
+		ret = fail(c, 0, "the submit under way during the unplug returned %d, want -ENODEV",
+			   b.ret);
+	else if ((wret = mvgpu_wait(&c->drm, 0, 1, 0)) != -ENODEV)
+		ret = fail(c, 0, "WAIT after the unplug: %d, want -ENODEV",
+			   wret);
+	else if ((wret = mvgpu_bo_create(&c->drm, 4096, MVGPU_GEM_DOMAIN_VRAM,
+					 &bo)) != -ENODEV)
+		ret = fail(c, 0, "GEM_CREATE after the unplug: %d, want -ENODEV",
+			   wret);
+
+	/* Let go of the old device, find the function again, reopen. */
+	mvgpu_bo_destroy(&c->vram);
+	mvgpu_bo_destroy(&c->sys);
+	mvgpu_drm_close(&c->drm);
+	wret = file_write("/sys/bus/pci/rescan", "1");
+	if (!wret)
+		wret = wait_for_node(bus, 60);
+	if (!wret)
+		wret = mvgpu_drm_open(&c->drm, NULL, DRM_NODE_RENDER);
+	if (!wret)
+		wret = new_bo(c, ARENA_BYTES, MVGPU_GEM_DOMAIN_VRAM, &c->vram);
+	if (!wret)
+		wret = new_bo(c, ARENA_BYTES, MVGPU_GEM_DOMAIN_SYSTEM, &c->sys);
+	if (wret)
+		return ret ? ret : fail(c, wret, "after a PCI rescan: %s",
+					strerror(-wret));
+	if (!ret)
+		ret = still_works(c, "an unplug and a rescan");
+	return ret;
+}
+
 struct test {
 	const char *name;
 	int (*fn)(struct conf *c);
@@ -1172,6 +1653,15 @@ static const struct test tests[] = {
 	{ "wait_checks", t_wait_checks, "WAIT argument checks" },
 	{ "fault_recovery", t_fault_recovery,
 	  "bad command buffers fail to the submitter, the next job works" },
+	{ "submit_leak", t_submit_leak,
+	  "refused submits keep no object alive" },
+	{ "hang_timeout", t_hang_timeout,
+	  "the driver's hang check stops the engine before freeing memory" },
+	{ "kms_refusal", t_kms_refusal,
+	  "KMS refuses what the device refuses, handles a refusal" },
+	/* Last: it removes the device and finds it again. */
+	{ "unplug", t_unplug,
+	  "hot-unplug during a submit: -ENODEV, then a rescan binds again" },
 };
 
 static bool selected(const char *name, int argc, char **argv)

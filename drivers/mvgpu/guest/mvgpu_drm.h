@@ -105,6 +105,9 @@ struct mvdrm_fence {
  *	idle (only the periodic check, a single work item, uses @watch_*)
  * @watch_head: the queue's HEAD register at that check
  * @watch_since: jiffies since which neither changed
+ * @stopped: mvdrm_queue_stop() saw the engine stop the queue and the ring
+ *	was not enabled again since (under @submit_lock): only then may
+ *	pending work fail and its objects be released
  */
 struct mvdrm_queue {
 	struct mvdrm_device *mdrm;
@@ -125,6 +128,7 @@ struct mvdrm_queue {
 	u64 watch_seqno;
 	u32 watch_head;
 	unsigned long watch_since;
+	bool stopped;
 };
 
 /**
@@ -161,8 +165,12 @@ struct mvdrm_queue {
  * @pipe: the display pipe: one CRTC, its primary plane and an encoder
  * @connector: the virtual connector
  * @disp_regs_lock: guards @disp_regs (the plane last programmed)
- * @disp_regs: values of MVGPU_REG_DISP_CONTROL..OFFSET_HI last written,
- *	re-written after a vGPU reset
+ * @disp_regs: values of MVGPU_REG_DISP_CONTROL..OFFSET_HI last shown
+ *	(a plane the device refused reads as disabled), re-written after a
+ *	vGPU reset
+ * @disp_refused: planes the device refused since the driver bound (atomic)
+ * @disp_inject_refusal: debugfs fault injection: the next plane update is
+ *	written so that the device refuses it (atomic)
  */
 struct mvdrm_device {
 	struct drm_device drm;
@@ -197,6 +205,8 @@ struct mvdrm_device {
 	struct drm_connector connector;
 	spinlock_t disp_regs_lock;	/* @disp_regs */
 	u32 disp_regs[7];
+	atomic_t disp_refused;
+	atomic_t disp_inject_refusal;
 };
 
 static inline struct mvdrm_device *to_mvdrm_device(struct drm_device *drm)

@@ -17,6 +17,9 @@
  * - ``mvgpu_queue_error`` (write a queue index): ring that queue's doorbell
  *   with a misaligned tail, so the device stops it with BAD_DOORBELL and
  *   raises the ERROR interrupt: fault injection for the recovery path.
+ * - ``mvgpu_display_refuse`` (write anything): the next plane update is
+ *   written with a reserved CONTROL bit set, so the device refuses it:
+ *   fault injection for the handling of a refused plane (see "Display").
  */
 
 #include <linux/debugfs.h>
@@ -36,7 +39,7 @@ static int mvdrm_debugfs_status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "resets %d reset_count %u\n", atomic_read(&mdrm->resets),
 		   mvdrm_read(mdrm, MVGPU_REG_RESET_COUNT));
 	if (mdrm->caps & MVGPU_CAP_DISPLAY)
-		seq_printf(m, "display status 0x%x flips %u connector 0x%x plane %ux%u stride %u offset 0x%08x%08x format 0x%08x control 0x%x\n",
+		seq_printf(m, "display status 0x%x flips %u connector 0x%x plane %ux%u stride %u offset 0x%08x%08x format 0x%08x control 0x%x refused %d\n",
 			   mvdrm_read(mdrm, MVGPU_REG_DISP_STATUS),
 			   mvdrm_read(mdrm, MVGPU_REG_DISP_FLIP_COUNT),
 			   mvdrm_read(mdrm, MVGPU_REG_DISP_CONNECTOR),
@@ -46,7 +49,8 @@ static int mvdrm_debugfs_status_show(struct seq_file *m, void *unused)
 			   mvdrm_read(mdrm, MVGPU_REG_DISP_OFFSET_HI),
 			   mvdrm_read(mdrm, MVGPU_REG_DISP_OFFSET_LO),
 			   mvdrm_read(mdrm, MVGPU_REG_DISP_FORMAT),
-			   mvdrm_read(mdrm, MVGPU_REG_DISP_CONTROL));
+			   mvdrm_read(mdrm, MVGPU_REG_DISP_CONTROL),
+			   atomic_read(&mdrm->disp_refused));
 	seq_puts(m, "queue issued completed pending tail retired_head\n");
 	for (i = 0; i < mdrm->num_queues; i++) {
 		struct mvdrm_queue *queue = &mdrm->queues[i];
@@ -116,6 +120,23 @@ static const struct file_operations mvdrm_debugfs_queue_error_fops = {
 	.llseek = noop_llseek,
 };
 
+static ssize_t mvdrm_debugfs_display_refuse_write(struct file *file,
+						  const char __user *buf,
+						  size_t len, loff_t *pos)
+{
+	struct mvdrm_device *mdrm = file->private_data;
+
+	atomic_set(&mdrm->disp_inject_refusal, 1);
+	return len;
+}
+
+static const struct file_operations mvdrm_debugfs_display_refuse_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = mvdrm_debugfs_display_refuse_write,
+	.llseek = noop_llseek,
+};
+
 /**
  * mvdrm_debugfs_init() - &drm_driver.debugfs_init: the driver's files
  * @minor: the DRM minor whose directory gets them
@@ -130,4 +151,6 @@ void mvdrm_debugfs_init(struct drm_minor *minor)
 			    &mvdrm_debugfs_reset_fops);
 	debugfs_create_file("mvgpu_queue_error", 0200, minor->debugfs_root,
 			    mdrm, &mvdrm_debugfs_queue_error_fops);
+	debugfs_create_file("mvgpu_display_refuse", 0200, minor->debugfs_root,
+			    mdrm, &mvdrm_debugfs_display_refuse_fops);
 }

@@ -64,6 +64,7 @@ static int mvdrm_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 	struct mvdrm_bo *bo = to_mvdrm_bo(obj);
 	unsigned long size = vma->vm_end - vma->vm_start;
 	unsigned long pfn;
+	int idx, ret;
 
 	/* drm_gem_mmap() leaves the fake offset of the object in vm_pgoff. */
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
@@ -74,10 +75,15 @@ static int mvdrm_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 		return dma_mmap_coherent(&mdrm->pdev->dev, vma, bo->vaddr,
 					 bo->dma_addr, obj->size);
 
+	/* After an unplug, BAR2's addresses may belong to another device. */
+	if (!drm_dev_enter(obj->dev, &idx))
+		return -ENODEV;
 	pfn = (mdrm->vram_base + bo->vram_node.start) >> PAGE_SHIFT;
 	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
-	return io_remap_pfn_range(vma, vma->vm_start, pfn, size,
-				  vma->vm_page_prot);
+	ret = io_remap_pfn_range(vma, vma->vm_start, pfn, size,
+				 vma->vm_page_prot);
+	drm_dev_exit(idx);
+	return ret;
 }
 
 static int mvdrm_bo_vmap(struct drm_gem_object *obj, struct iosys_map *map)
@@ -137,19 +143,25 @@ static const struct drm_gem_object_funcs mvdrm_bo_funcs = {
 static int mvdrm_bo_alloc_vram(struct mvdrm_device *mdrm, struct mvdrm_bo *bo,
 			       u64 size)
 {
-	int ret;
+	int idx, ret;
 
+	/* Zeroing writes through BAR2, which an unplug takes away. */
+	if (!drm_dev_enter(&mdrm->drm, &idx))
+		return -ENODEV;
 	mutex_lock(&mdrm->vram_lock);
 	ret = drm_mm_insert_node_generic(&mdrm->vram_mm, &bo->vram_node, size,
 					 PAGE_SIZE, 0, DRM_MM_INSERT_BEST);
 	if (!ret)
 		mdrm->vram_used += size;
 	mutex_unlock(&mdrm->vram_lock);
-	if (ret)
+	if (ret) {
+		drm_dev_exit(idx);
 		return ret == -ENOSPC ? -ENOMEM : ret;
+	}
 
 	/* The previous owner's data must not leak to the new one. */
 	memset_io(mdrm->vram + bo->vram_node.start, 0, size);
+	drm_dev_exit(idx);
 	bo->gpu_va = bo->vram_node.start;
 	return 0;
 }

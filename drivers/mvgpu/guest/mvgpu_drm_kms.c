@@ -20,6 +20,7 @@
  * compositors re-probe.
  */
 
+#include <linux/overflow.h>
 #include <linux/slab.h>
 
 #include <drm/drm_atomic_helper.h>
@@ -33,8 +34,13 @@
 #include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_probe_helper.h>
 
+#include <uapi/mvgpu/mvgpu_drm.h>
+
 #include "mvgpu_drm.h"
 #include "mvgpu_drm_compat.h"
+
+/* A CONTROL bit the ABI reserves: the device refuses a plane with it. */
+#define MVDRM_DISP_CONTROL_RESERVED	BIT(31)
 
 /* Mode limits when the vGPU has no display block to say. */
 #define MVDRM_KMS_DEFAULT_MAX_WIDTH	4096
@@ -71,8 +77,11 @@ static_assert(DRM_FORMAT_RGB565 == MVGPU_DISP_FMT_RGB565);
 static_assert(ARRAY_SIZE(((struct mvdrm_device *)NULL)->disp_regs) ==
 	      MVDRM_DISP_NR_REGS);
 
-/* Write the shadow registers, then latch them. */
-static void mvdrm_disp_write(struct mvdrm_device *mdrm,
+/*
+ * Write the shadow registers, latch them and read the device's verdict.
+ * Return: true if the device made the plane current.
+ */
+static bool mvdrm_disp_write(struct mvdrm_device *mdrm,
 			     const u32 regs[MVDRM_DISP_NR_REGS])
 {
 	unsigned int i;
@@ -80,16 +89,47 @@ static void mvdrm_disp_write(struct mvdrm_device *mdrm,
 	for (i = 0; i < MVDRM_DISP_NR_REGS; i++)
 		mvdrm_write(mdrm, mvdrm_disp_reg_offsets[i], regs[i]);
 	mvdrm_write(mdrm, MVGPU_REG_DISP_UPDATE, 1);
+	return !(mvdrm_read(mdrm, MVGPU_REG_DISP_STATUS) &
+		 MVGPU_DISP_STATUS_INVALID);
 }
 
+/*
+ * Show the plane of @regs. A plane the device refuses leaves the previous
+ * one on screen, whose framebuffer the commit is about to release: turn
+ * the scanout off instead (a disabled plane is always accepted), count
+ * and log the refusal. The next commit programs the plane again.
+ */
 static void mvdrm_disp_program(struct mvdrm_device *mdrm,
 			       const u32 regs[MVDRM_DISP_NR_REGS])
 {
+	static const u32 off[MVDRM_DISP_NR_REGS];
+	u32 shown[MVDRM_DISP_NR_REGS];
+	int idx;
+
+	memcpy(shown, regs, sizeof(shown));
+	if (mdrm->caps & MVGPU_CAP_DISPLAY && drm_dev_enter(&mdrm->drm, &idx)) {
+		/* Fault injection: a reserved CONTROL bit, which is refused. */
+		if (atomic_xchg(&mdrm->disp_inject_refusal, 0))
+			shown[MVDRM_DISP_REG_CONTROL] |= MVDRM_DISP_CONTROL_RESERVED;
+		if (!mvdrm_disp_write(mdrm, shown)) {
+			atomic_inc(&mdrm->disp_refused);
+			drm_err_ratelimited(&mdrm->drm,
+					    "the device refused the plane (%ux%u, stride %u, offset 0x%08x%08x, format %p4cc, control 0x%x): scanout off\n",
+					    shown[MVDRM_DISP_REG_WIDTH],
+					    shown[MVDRM_DISP_REG_HEIGHT],
+					    shown[MVDRM_DISP_REG_STRIDE],
+					    shown[MVDRM_DISP_REG_OFFSET_HI],
+					    shown[MVDRM_DISP_REG_OFFSET_LO],
+					    &shown[MVDRM_DISP_REG_FORMAT],
+					    shown[MVDRM_DISP_REG_CONTROL]);
+			mvdrm_disp_write(mdrm, off);
+			memcpy(shown, off, sizeof(shown));
+		}
+		drm_dev_exit(idx);
+	}
 	spin_lock(&mdrm->disp_regs_lock);
-	memcpy(mdrm->disp_regs, regs, sizeof(mdrm->disp_regs));
+	memcpy(mdrm->disp_regs, shown, sizeof(mdrm->disp_regs));
 	spin_unlock(&mdrm->disp_regs_lock);
-	if (mdrm->caps & MVGPU_CAP_DISPLAY)
-		mvdrm_disp_write(mdrm, regs);
 }
 
 /* VRAM offset of the plane's first visible pixel. */
@@ -141,28 +181,64 @@ static void mvdrm_pipe_update(struct drm_simple_display_pipe *pipe,
 {
 	struct drm_plane_state *state = pipe->plane.state;
 
-	if (!pipe->crtc.state->active || !state->fb || !state->visible)
+	if (!pipe->crtc.state->active)
 		return;
+	/* A plane without a framebuffer must not keep showing the old one. */
+	if (!state->fb || !state->visible) {
+		mvdrm_pipe_disable(pipe);
+		return;
+	}
 	mvdrm_pipe_show(to_mvdrm_device(pipe->crtc.dev), state);
 }
 
 /*
- * The device shows a plane only from a 4 KiB aligned VRAM offset with a
- * stride that is a multiple of 4: refuse other framebuffers and panning
- * positions here rather than have the update ignored.
+ * Refuse every plane the device would refuse (Documentation/abi.rst,
+ * "Display"), so that a commit that passes the check is shown: a VRAM
+ * object, a size within DISP_MAX_WIDTH x DISP_MAX_HEIGHT, a stride that
+ * is a multiple of 4 and holds a line, a 4 KiB aligned first visible
+ * pixel, and stride * height bytes from it inside the object (and so
+ * inside VRAM).
  */
 static int mvdrm_pipe_check(struct drm_simple_display_pipe *pipe,
 			    struct drm_plane_state *plane_state,
 			    struct drm_crtc_state *crtc_state)
 {
+	struct mvdrm_device *mdrm = to_mvdrm_device(pipe->crtc.dev);
+	const struct drm_mode_config *config = &mdrm->drm.mode_config;
 	struct drm_framebuffer *fb = plane_state->fb;
+	u32 width = drm_rect_width(&plane_state->dst);
+	u32 height = drm_rect_height(&plane_state->dst);
+	u64 offset, bytes, end;
+	struct mvdrm_bo *bo;
 
 	if (!fb || !plane_state->visible)
 		return 0;
-	if (fb->pitches[0] % 4 ||
-	    !IS_ALIGNED(mvdrm_plane_offset(plane_state),
-			MVGPU_DISP_OFFSET_ALIGN))
+	bo = to_mvdrm_bo(fb->obj[0]);
+	if (bo->domain != MVGPU_GEM_DOMAIN_VRAM) {
+		drm_dbg_kms(&mdrm->drm, "framebuffer not in VRAM\n");
 		return -EINVAL;
+	}
+	if (!width || width > config->max_width ||
+	    !height || height > config->max_height) {
+		drm_dbg_kms(&mdrm->drm, "plane %ux%u too large\n", width,
+			    height);
+		return -EINVAL;
+	}
+	if (fb->pitches[0] % 4 ||
+	    fb->pitches[0] < (u64)width * fb->format->cpp[0]) {
+		drm_dbg_kms(&mdrm->drm, "stride %u refused\n", fb->pitches[0]);
+		return -EINVAL;
+	}
+	offset = mvdrm_plane_offset(plane_state);
+	if (!IS_ALIGNED(offset, MVGPU_DISP_OFFSET_ALIGN) ||
+	    check_mul_overflow((u64)fb->pitches[0], (u64)height, &bytes) ||
+	    check_add_overflow(offset, bytes, &end) ||
+	    end > bo->gpu_va + bo->base.size || end > mdrm->vram_size) {
+		drm_dbg_kms(&mdrm->drm,
+			    "plane at 0x%llx (%llu bytes) outside its object\n",
+			    offset, bytes);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -288,7 +364,7 @@ void mvdrm_kms_restore(struct mvdrm_device *mdrm)
 	spin_lock(&mdrm->disp_regs_lock);
 	memcpy(regs, mdrm->disp_regs, sizeof(regs));
 	spin_unlock(&mdrm->disp_regs_lock);
-	mvdrm_disp_write(mdrm, regs);
+	mvdrm_disp_program(mdrm, regs);
 }
 
 /**

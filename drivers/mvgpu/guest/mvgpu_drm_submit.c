@@ -46,12 +46,14 @@
 #include <linux/dma-fence.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/iopoll.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
@@ -66,6 +68,8 @@
 
 #define MVDRM_FENCE_DWORDS	(sizeof(struct mvgpu_cmd_fence) / 4)
 #define MVDRM_HANGCHECK_PERIOD	msecs_to_jiffies(1000)
+/* How long a queue reset may take to stop the engine. */
+#define MVDRM_QUEUE_STOP_US	(2 * USEC_PER_SEC)
 
 static unsigned int hang_timeout_ms = 30000;
 module_param(hang_timeout_ms, uint, 0644);
@@ -88,12 +92,17 @@ static const struct dma_fence_ops mvdrm_fence_ops = {
 	.get_timeline_name = mvdrm_fence_get_timeline_name,
 };
 
+/*
+ * Drop the submit's object references. @bos may be filled only in part
+ * (a failed lookup): its other entries are NULL.
+ */
 static void mvdrm_fence_put_bos(struct mvdrm_fence *fence)
 {
 	u32 i;
 
 	for (i = 0; i < fence->bo_count; i++)
-		drm_gem_object_put(fence->bos[i]);
+		if (fence->bos[i])
+			drm_gem_object_put(fence->bos[i]);
 	kvfree(fence->bos);
 	fence->bos = NULL;
 	fence->bo_count = 0;
@@ -101,8 +110,10 @@ static void mvdrm_fence_put_bos(struct mvdrm_fence *fence)
 
 /*
  * Signal the queue's fences the engine completed; with @error, fail every
- * other pending fence with it too (the queue was stopped or reset). Then
- * release the finished submits' objects. Process context.
+ * other pending fence with it too. Then release the finished submits'
+ * objects. Failing work the engine may still run would hand its memory
+ * back while the engine writes it: with @error the queue must have been
+ * stopped by mvdrm_queue_stop() (under @submit_lock). Process context.
  */
 static void mvdrm_queue_retire(struct mvdrm_queue *queue, int error)
 {
@@ -111,6 +122,10 @@ static void mvdrm_queue_retire(struct mvdrm_queue *queue, int error)
 	LIST_HEAD(done);
 	u64 completed;
 
+	if (error) {
+		lockdep_assert_held(&queue->submit_lock);
+		drm_WARN_ON_ONCE(&queue->mdrm->drm, !queue->stopped);
+	}
 	spin_lock_irqsave(&queue->fence_lock, flags);
 	completed = le64_to_cpu(READ_ONCE(*queue->fence_slot));
 	list_for_each_entry_safe(fence, next, &queue->pending, link) {
@@ -133,7 +148,41 @@ static void mvdrm_queue_retire(struct mvdrm_queue *queue, int error)
 	wake_up_all(&queue->space_wait);
 }
 
-/* Program the queue's ring and enable it; the queue must be reset. */
+/* Neither enabled nor busy, or all ones: the device is gone. */
+static bool mvdrm_queue_idle(u32 status)
+{
+	return status == U32_MAX ||
+	       !(status & (MVGPU_Q_STATUS_ENABLED | MVGPU_Q_STATUS_BUSY));
+}
+
+/*
+ * Reset the queue on the device and wait until its engine no longer runs
+ * it: only then may its pending work be failed and its memory freed.
+ * Return: 0, or -ETIMEDOUT when the device still shows the queue enabled
+ * or busy after MVDRM_QUEUE_STOP_US.
+ */
+static int mvdrm_queue_stop(struct mvdrm_queue *queue)
+{
+	struct mvdrm_device *mdrm = queue->mdrm;
+	u32 base = MVGPU_REG_QUEUE(queue->index);
+	u32 status;
+	int ret;
+
+	lockdep_assert_held(&queue->submit_lock);
+	mvdrm_write(mdrm, base + MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_RESET);
+	ret = read_poll_timeout(mvdrm_read, status, mvdrm_queue_idle(status),
+				USEC_PER_MSEC, MVDRM_QUEUE_STOP_US, false, mdrm,
+				base + MVGPU_Q_STATUS);
+	if (ret) {
+		drm_err(&mdrm->drm, "queue %u does not stop: status 0x%x\n",
+			queue->index, status);
+		return ret;
+	}
+	queue->stopped = true;
+	return 0;
+}
+
+/* Program the queue's ring and enable it. */
 static int mvdrm_queue_hw_init(struct mvdrm_queue *queue)
 {
 	struct mvdrm_device *mdrm = queue->mdrm;
@@ -142,6 +191,7 @@ static int mvdrm_queue_hw_init(struct mvdrm_queue *queue)
 
 	lockdep_assert_held(&queue->submit_lock);
 	mvdrm_write(mdrm, base + MVGPU_Q_CONTROL, MVGPU_Q_CONTROL_RESET);
+	queue->stopped = false;
 	mvdrm_write(mdrm, base + MVGPU_Q_RING_BASE_LO, lower_32_bits(ring_va));
 	mvdrm_write(mdrm, base + MVGPU_Q_RING_BASE_HI, upper_32_bits(ring_va));
 	mvdrm_write(mdrm, base + MVGPU_Q_RING_SIZE, MVDRM_RING_SIZE);
@@ -171,13 +221,25 @@ static void mvdrm_irq_hw_init(struct mvdrm_device *mdrm)
 		    MVGPU_INT_ERROR | MVGPU_INT_DISPLAY);
 }
 
-static void mvdrm_queue_recover(struct mvdrm_queue *queue)
+/*
+ * Stop the queue's engine, then retire: what completed signals, the rest
+ * fails with -EIO and its objects are released; then the ring starts
+ * again, empty. A queue that does not stop keeps its work and objects,
+ * and the next periodic check tries again. Return: whether it recovered.
+ */
+static bool mvdrm_queue_recover(struct mvdrm_queue *queue)
 {
+	bool recovered = false;
+
 	mutex_lock(&queue->submit_lock);
-	mvdrm_queue_retire(queue, 0);
-	mvdrm_queue_retire(queue, -EIO);
-	mvdrm_queue_hw_init(queue);
+	if (!mvdrm_queue_stop(queue)) {
+		mvdrm_queue_retire(queue, 0);
+		mvdrm_queue_retire(queue, -EIO);
+		mvdrm_queue_hw_init(queue);
+		recovered = true;
+	}
 	mutex_unlock(&queue->submit_lock);
+	return recovered;
 }
 
 /*
@@ -220,8 +282,8 @@ static void mvdrm_recover(struct mvdrm_device *mdrm, bool device_reset,
 		if (!device_reset && !(status & MVGPU_Q_STATUS_ERROR) &&
 		    !test_bit(i, &hung))
 			continue;
-		mvdrm_queue_recover(queue);
-		recovered = true;
+		if (mvdrm_queue_recover(queue))
+			recovered = true;
 	}
 	if (recovered)
 		atomic_inc(&mdrm->resets);
@@ -409,24 +471,42 @@ static void mvdrm_ring_pad(struct mvdrm_queue *queue)
 	}
 }
 
-/* Wait for ring space and take the submit lock. */
-static int mvdrm_ring_reserve(struct mvdrm_queue *queue, u32 dwords)
+/*
+ * Wait for ring space, enter the device (see drm_dev_enter(): the ring and
+ * the registers exist until it is unplugged) and take the submit lock.
+ * Return: 0 with *@idx to pass to drm_dev_exit(), -ENODEV after an
+ * unplug, or -ERESTARTSYS.
+ */
+static int mvdrm_ring_reserve(struct mvdrm_queue *queue, u32 dwords, int *idx)
 {
+	struct drm_device *drm = &queue->mdrm->drm;
 	int ret;
 
 	for (;;) {
+		if (!drm_dev_enter(drm, idx))
+			return -ENODEV;
 		ret = mutex_lock_interruptible(&queue->submit_lock);
 		if (ret)
-			return ret;
+			goto out_exit;
 		if (mvdrm_ring_fits(queue, dwords))
 			return 0;
 		mutex_unlock(&queue->submit_lock);
-		/* Recovery needs the lock to free a hung queue's ring. */
+		drm_dev_exit(*idx);
+		/*
+		 * Recovery needs the lock to free a hung queue's ring, and an
+		 * unplug waits for every section entered: sleep outside both.
+		 * The unplug's teardown retires every fence, which wakes us.
+		 */
 		ret = wait_event_interruptible(queue->space_wait,
-					       mvdrm_ring_fits(queue, dwords));
+					       mvdrm_ring_fits(queue, dwords) ||
+					       drm_dev_is_unplugged(drm));
 		if (ret)
 			return ret;
 	}
+
+out_exit:
+	drm_dev_exit(*idx);
+	return ret;
 }
 
 /*
@@ -440,9 +520,9 @@ static int mvdrm_queue_push(struct mvdrm_queue *queue, const u32 *cmds,
 	struct mvdrm_fence *old;
 	u64 seqno;
 	u32 i;
-	int ret;
+	int idx, ret;
 
-	ret = mvdrm_ring_reserve(queue, dwords);
+	ret = mvdrm_ring_reserve(queue, dwords, &idx);
 	if (ret)
 		return ret;
 
@@ -483,6 +563,7 @@ static int mvdrm_queue_push(struct mvdrm_queue *queue, const u32 *cmds,
 	if (!delayed_work_pending(&mdrm->hangcheck_work))
 		schedule_delayed_work(&mdrm->hangcheck_work,
 				      MVDRM_HANGCHECK_PERIOD);
+	drm_dev_exit(idx);
 	return 0;
 }
 
@@ -499,11 +580,17 @@ static int mvdrm_submit_lookup(struct drm_file *file,
 	*ranges_out = NULL;
 	if (!args->bo_count)
 		return 0;
+	/*
+	 * On an unknown handle drm_gem_objects_lookup() fails but leaves
+	 * references on the objects found before it in the (zeroed) array:
+	 * count them all, so that the caller's error path drops them.
+	 */
 	ret = drm_gem_objects_lookup(file, u64_to_user_ptr(args->bo_handles),
 				     args->bo_count, &fence->bos);
+	if (fence->bos)
+		fence->bo_count = args->bo_count;
 	if (ret)
 		return ret;
-	fence->bo_count = args->bo_count;
 
 	ranges = kvmalloc_array(args->bo_count, sizeof(*ranges), GFP_KERNEL);
 	if (!ranges)
@@ -683,7 +770,12 @@ static struct mvdrm_fence *mvdrm_fence_lookup(struct mvdrm_queue *queue,
  * MVDRM_FENCE_HISTORY of its queue that is no longer pending has
  * completed; its error is no longer known and it reads as success.
  *
- * Return: 0, -ETIME, -EIO, -EINVAL, or -ERESTARTSYS when interrupted.
+ * The fence is looked up inside drm_dev_enter(): the unplug's teardown
+ * frees the history. A wait already under way ends when that teardown
+ * fails the fence with -ENODEV (reported as -EIO).
+ *
+ * Return: 0, -ETIME, -EIO, -EINVAL, -ENODEV after an unplug, or
+ * -ERESTARTSYS when interrupted.
  */
 int mvdrm_wait_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file)
@@ -694,6 +786,7 @@ int mvdrm_wait_ioctl(struct drm_device *drm, void *data,
 	struct mvdrm_fence *fence;
 	unsigned long timeout;
 	long ret;
+	int idx;
 
 	if (args->flags || args->queue >= mdrm->num_queues ||
 	    args->timeout_ns < 0)
@@ -701,7 +794,10 @@ int mvdrm_wait_ioctl(struct drm_device *drm, void *data,
 	queue = &mdrm->queues[args->queue];
 	if (!args->seqno || args->seqno > READ_ONCE(queue->last_seqno))
 		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 	fence = mvdrm_fence_lookup(queue, args->seqno);
+	drm_dev_exit(idx);
 	if (!fence)
 		return 0;
 
@@ -725,14 +821,20 @@ static void mvdrm_queue_fini(struct mvdrm_queue *queue)
 	if (!queue->ring)
 		return;
 	mutex_lock(&queue->submit_lock);
-	mvdrm_write(mdrm, MVGPU_REG_QUEUE(queue->index) + MVGPU_Q_CONTROL,
-		    MVGPU_Q_CONTROL_RESET);
+	/*
+	 * The driver goes away whatever the device says: with a queue that
+	 * does not stop, the error is logged and the memory freed anyway.
+	 */
+	if (mvdrm_queue_stop(queue))
+		queue->stopped = true;
 	mvdrm_queue_retire(queue, 0);
 	mvdrm_queue_retire(queue, -ENODEV);
 	mutex_unlock(&queue->submit_lock);
-	for (i = 0; i < MVDRM_FENCE_HISTORY; i++)
+	for (i = 0; i < MVDRM_FENCE_HISTORY; i++) {
 		if (queue->history[i])
 			dma_fence_put(&queue->history[i]->base);
+		queue->history[i] = NULL;
+	}
 	dma_free_coherent(&mdrm->pdev->dev, MVDRM_RING_SIZE, queue->ring,
 			  queue->ring_dma);
 	queue->ring = NULL;
