@@ -7,8 +7,11 @@
  * interfaces: buffer objects, many submits in flight, every queue,
  * syncobjs, PRIME export/import, argument checks, and a bad command buffer
  * that the submitter sees fail (-EINVAL at submit or -EIO at wait) with
- * the next submit working. TAP output; exit status 0 if every test
- * passed.
+ * the next submit working; then, as root, regressions of the driver's
+ * hardening: refused submits keep no object alive, the driver's hang check
+ * stops the engine before freeing memory, KMS refusals, and (last: it
+ * removes the PCI function and rescans) hot-unplug during a submit. TAP
+ * output; exit status 0 if every test passed.
  *
  *   mvgpu-conformance [--device /dev/dri/NODE] [--list] [TEST...]
  */

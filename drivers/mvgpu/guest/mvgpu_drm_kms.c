@@ -10,8 +10,12 @@
  * the vGPU's scanout: the plane's framebuffer is a VRAM object, and a
  * commit writes the display block's shadow registers (format, size,
  * stride, VRAM offset) and then DISP_UPDATE, which the device applies at
- * once (a tear-free flip). There is no hardware vblank: the atomic helpers
- * send a commit's completion event when the commit is done.
+ * once (a tear-free flip). The atomic check refuses every plane the device
+ * would refuse; should the device refuse one anyway (DISP_STATUS, read
+ * after each update), the driver turns the scanout off rather than leave
+ * the previous framebuffer, which the commit releases, on screen. There is
+ * no hardware vblank: the atomic helpers send a commit's completion event
+ * when the commit is done.
  *
  * The connector is virtual. Its modes come from the EDID the host set
  * (DISP_EDID), or, on a vGPU without an EDID, the standard modes up to
@@ -104,10 +108,13 @@ static void mvdrm_disp_program(struct mvdrm_device *mdrm,
 {
 	static const u32 off[MVDRM_DISP_NR_REGS];
 	u32 shown[MVDRM_DISP_NR_REGS];
-	int idx;
 
 	memcpy(shown, regs, sizeof(shown));
-	if (mdrm->caps & MVGPU_CAP_DISPLAY && drm_dev_enter(&mdrm->drm, &idx)) {
+	/*
+	 * No drm_dev_enter(): after an unplug only the remove path's own
+	 * shutdown commit gets here, and BAR0 is mapped until it returns.
+	 */
+	if (mdrm->caps & MVGPU_CAP_DISPLAY) {
 		/* Fault injection: a reserved CONTROL bit, which is refused. */
 		if (atomic_xchg(&mdrm->disp_inject_refusal, 0))
 			shown[MVDRM_DISP_REG_CONTROL] |= MVDRM_DISP_CONTROL_RESERVED;
@@ -125,7 +132,6 @@ static void mvdrm_disp_program(struct mvdrm_device *mdrm,
 			mvdrm_disp_write(mdrm, off);
 			memcpy(shown, off, sizeof(shown));
 		}
-		drm_dev_exit(idx);
 	}
 	spin_lock(&mdrm->disp_regs_lock);
 	memcpy(mdrm->disp_regs, shown, sizeof(mdrm->disp_regs));

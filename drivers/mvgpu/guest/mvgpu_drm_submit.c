@@ -32,10 +32,14 @@
  * DOC: Recovery
  *
  * A queue the device stopped (ERROR interrupt: bad packet, page fault,
- * MVGPU_ERR_HANG from the host's watchdog) is recovered in process context:
- * its completed fences signal normally, every other pending fence of the
- * queue fails with -EIO, the queue is reset (CONTROL.RESET), its ring is
- * programmed again and enabled, and submits continue on it. A reset of the
+ * MVGPU_ERR_HANG from the host's watchdog) or the periodic check found hung
+ * is recovered in process context: the queue is reset (CONTROL.RESET) and
+ * the driver waits until STATUS shows it neither enabled nor busy, so the
+ * engine no longer touches its memory; then its completed fences signal
+ * normally, every other pending fence of the queue fails with -EIO and
+ * releases its objects, its ring is programmed again and enabled, and
+ * submits continue on it. A queue that does not stop keeps its work until
+ * the next check. A reset of the
  * whole vGPU (from the guest's PCI reset, or one the host did, noticed as
  * a change of RESET_COUNT by the periodic check) is recovered the same way
  * for every queue, after restoring the interrupt mask and the display
