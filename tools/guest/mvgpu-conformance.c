@@ -1451,6 +1451,16 @@ static int t_kms_refusal(struct conf *c)
 			   strerror(errno));
 		goto out;
 	}
+	/*
+	 * Shown once (a mode set programs the plane in its enable and its
+	 * update steps), then the injected refusal hits a plain update.
+	 */
+	ret = drmModeSetCrtc(k.fd, crtc, fb_vram, 0, 0, &conn, 1, &mode);
+	if (ret) {
+		ret = fail(c, ret, "SETCRTC with a dumb buffer: %s",
+			   strerror(-ret));
+		goto out;
+	}
 	ret = disp_status(&status, &refused0);
 	if (ret == -ENOENT) {
 		printf("# no debugfs: the injected refusal is not tested\n");

@@ -169,8 +169,8 @@ struct mvdrm_queue {
  *	(a plane the device refused reads as disabled), re-written after a
  *	vGPU reset
  * @disp_refused: planes the device refused since the driver bound (atomic)
- * @disp_inject_refusal: debugfs fault injection: the next plane update is
- *	written so that the device refuses it (atomic)
+ * @disp_inject_refusal: debugfs fault injection: the next update that
+ *	shows a plane is written so that the device refuses it (atomic)
  */
 struct mvdrm_device {
 	struct drm_device drm;

@@ -17,8 +17,9 @@
  * - ``mvgpu_queue_error`` (write a queue index): ring that queue's doorbell
  *   with a misaligned tail, so the device stops it with BAD_DOORBELL and
  *   raises the ERROR interrupt: fault injection for the recovery path.
- * - ``mvgpu_display_refuse`` (write anything): the next plane update is
- *   written with a reserved CONTROL bit set, so the device refuses it:
+ * - ``mvgpu_display_refuse`` (write anything): the next update that shows
+ *   a plane is written with a reserved CONTROL bit set, so the device
+ *   refuses it:
  *   fault injection for the handling of a refused plane (see "Display").
  */
 

@@ -116,7 +116,8 @@ static void mvdrm_disp_program(struct mvdrm_device *mdrm,
 	 */
 	if (mdrm->caps & MVGPU_CAP_DISPLAY) {
 		/* Fault injection: a reserved CONTROL bit, which is refused. */
-		if (atomic_xchg(&mdrm->disp_inject_refusal, 0))
+		if (shown[MVDRM_DISP_REG_CONTROL] & MVGPU_DISP_CONTROL_ENABLE &&
+		    atomic_xchg(&mdrm->disp_inject_refusal, 0))
 			shown[MVDRM_DISP_REG_CONTROL] |= MVDRM_DISP_CONTROL_RESERVED;
 		if (!mvdrm_disp_write(mdrm, shown)) {
 			atomic_inc(&mdrm->disp_refused);
