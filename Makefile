@@ -2,7 +2,8 @@
 #
 # mvgpu top-level Makefile.
 #
-#   make [KDIR=...]     build mvgpu.ko and mvgpu_sim.ko against KDIR
+#   make [KDIR=...]     build mvgpu.ko, mvgpu_sim.ko and mvgpu_drm.ko
+#                       against KDIR into build/modules/<release>/
 #   make install        install the modules for KDIR's kernel, the
 #                       modprobe.d/modules-load.d/udev files and
 #                       mvgpu-smi (root; DESTDIR=, PREFIX=, MOK_KEY=
@@ -66,29 +67,38 @@ C_SOURCES = $(shell find drivers -name '*.[ch]') $(shell find include -name '*.h
 all: modules
 
 # Kbuild writes objects next to sources, so each kernel gets its own tree
-# of symlinks to the sources under build/modules/<kernel release>/.
+# of symlinks to the sources under build/modules/<kernel release>/. Each
+# module is built in its own directory; the .ko files are then copied to
+# build/modules/<kernel release>/, where the test bed, install and DKMS
+# take them.
+MODULES := drivers/mvgpu/core/mvgpu.ko drivers/mvgpu/guest/mvgpu_drm.ko \
+	drivers/mvgpu/sim/mvgpu_sim.ko
+
 modules:
 	@test -n "$(KVER)" || { echo "mvgpu: no kernel headers at KDIR=$(KDIR); install linux-headers-$$(uname -r) or pass KDIR=" >&2; exit 1; }
 	@mkdir -p $(MODOUT)
 	@cd $(MODOUT) && cp -rsf $(SRC)/Kbuild $(SRC)/drivers $(SRC)/include . && \
 		find . -xtype l -delete
 	$(MAKE) -C $(KDIR) M=$(MODOUT) $(KBUILD_ARGS) modules
-	@echo "mvgpu: built $(MODOUT)/mvgpu.ko $(MODOUT)/mvgpu_sim.ko"
+	@cd $(MODOUT) && cp -f $(MODULES) .
+	@echo "mvgpu: built $(addprefix $(MODOUT)/,$(notdir $(MODULES)))"
 
 modules-vm:
 	@for s in $(SERIES); do \
 		$(SRC)/tools/vm/kernel make $$s || exit 1; \
 	done
 
-# kbuild's own signing and compression are off: it can only sign with the
-# kernel's build key, which distribution headers do not have.
 INSTALL_FILES = $(SRC)/packaging/install-files --kdir $(KDIR) --kver $(KVER) \
 	--destdir "$(DESTDIR)" --prefix $(PREFIX) --udev-rules-dir $(UDEV_RULES_DIR)
 
+# The modules go side by side into /lib/modules/<release>/extra/ (kbuild's
+# modules_install would mirror the source directories there), unsigned and
+# uncompressed: kbuild could only sign with the kernel's build key, which
+# distribution headers do not have; install-files signs with MOK_KEY and
+# runs depmod.
 install: modules tools
-	$(MAKE) -C $(KDIR) M=$(MODOUT) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=extra CONFIG_MODULE_SIG_ALL= \
-		CONFIG_MODULE_COMPRESS_ALL= modules_install
+	install -D -m 644 -t $(DESTDIR)/lib/modules/$(KVER)/extra \
+		$(addprefix $(MODOUT)/,$(notdir $(MODULES)))
 	$(INSTALL_FILES) install --smi $(TOOLS_OUT)/mvgpu-smi \
 		$(if $(MOK_KEY),--mok-key $(MOK_KEY) --mok-cert $(MOK_CERT))
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target for mvgpu_sim_cmd.c: command packets from a guest ring.
+ * libFuzzer target for the packet decoder (mvgpu_packet.c) and the
+ * simulated pGPU's BLIT arithmetic (mvgpu_sim_cmd.c): command packets from
+ * a guest ring.
  *
  * Input: one byte of ring layout, then dwords (little-endian) that form a
  * ring. The target walks it like an engine: at each position it checks the
  * header against the dwords left before the tail and before the ring's end
- * (mvgpu_sim_cmd_length()), then decodes from a heap buffer holding exactly
+ * (mvgpu_packet_length()), then decodes from a heap buffer holding exactly
  * the dwords available (so ASan catches any read past them), moving past a
  * packet when it is accepted and by one dword otherwise.
  *
@@ -28,6 +30,8 @@
 #include <string.h>
 
 #include <linux/types.h>
+
+#include <mvgpu/mvgpu_packet.h>
 
 #include "mvgpu_sim_cmd.h"
 
@@ -98,12 +102,12 @@ static u32 repair_header(u32 h)
 	return MVGPU_CMD_HEADER(op, (h >> 8) & 0x81, len);
 }
 
-static void check_blit_pixels(const struct mvgpu_sim_cmd *cmd,
+static void check_blit_pixels(const struct mvgpu_packet *cmd,
 			      const u8 *data, size_t size)
 {
 	u32 n = cmd->blit.width < 9 ? cmd->blit.width : 9;
-	u32 sbpp = mvgpu_sim_fmt_bpp(cmd->blit.src_format);
-	u32 dbpp = mvgpu_sim_fmt_bpp(cmd->blit.dst_format);
+	u32 sbpp = mvgpu_packet_fmt_bpp(cmd->blit.src_format);
+	u32 dbpp = mvgpu_packet_fmt_bpp(cmd->blit.dst_format);
 	u8 *src = malloc(n * sbpp + 1), *dst = malloc(n * dbpp + 1);
 	u32 i;
 
@@ -122,7 +126,7 @@ static void check_blit_pixels(const struct mvgpu_sim_cmd *cmd,
 	free(dst);
 }
 
-static void check_accepted(const struct mvgpu_sim_cmd *cmd, u32 avail,
+static void check_accepted(const struct mvgpu_packet *cmd, u32 avail,
 			   const u8 *data, size_t size)
 {
 	u64 e1, e2, e3;
@@ -158,8 +162,8 @@ static void check_accepted(const struct mvgpu_sim_cmd *cmd, u32 avail,
 		CHECK(disjoint(cmd->copy.dst, e1, cmd->copy.src, e2));
 		break;
 	case MVGPU_OP_BLIT: {
-		u32 sbpp = mvgpu_sim_fmt_bpp(cmd->blit.src_format);
-		u32 dbpp = mvgpu_sim_fmt_bpp(cmd->blit.dst_format);
+		u32 sbpp = mvgpu_packet_fmt_bpp(cmd->blit.src_format);
+		u32 dbpp = mvgpu_packet_fmt_bpp(cmd->blit.dst_format);
 
 		CHECK(sbpp && dbpp);
 		CHECK(cmd->blit.op == MVGPU_BLIT_COPY ||
@@ -237,24 +241,24 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	for (pos = 0; pos < tail;) {
 		u32 avail_tail = tail - pos, avail_end = ring - pos;
 		u32 avail = avail_tail < avail_end ? avail_tail : avail_end;
-		struct mvgpu_sim_cmd cmd, again;
+		struct mvgpu_packet cmd, again;
 		u32 len = 0, hret, ret, *buf;
 
 		if (layout & 0x80)
 			dw[pos] = repair_header(dw[pos]);
-		hret = mvgpu_sim_cmd_length(dw[pos], avail_tail, avail_end,
-					    &len);
+		hret = mvgpu_packet_length(dw[pos], avail_tail, avail_end,
+					   &len);
 		if (hret == MVGPU_ERR_NONE) {
 			/* Exactly the packet, on the heap. */
 			buf = malloc(len * 4);
 			memcpy(buf, dw + pos, len * 4);
-			ret = mvgpu_sim_cmd_decode(buf, len, &cmd);
+			ret = mvgpu_packet_decode(buf, len, &cmd);
 			free(buf);
 			CHECK(ret == MVGPU_ERR_NONE || ret == MVGPU_ERR_BAD_ARG);
 			/* All available dwords: same answer. */
 			buf = malloc(avail * 4);
 			memcpy(buf, dw + pos, avail * 4);
-			CHECK(mvgpu_sim_cmd_decode(buf, avail, &again) == ret);
+			CHECK(mvgpu_packet_decode(buf, avail, &again) == ret);
 			free(buf);
 			if (ret == MVGPU_ERR_NONE) {
 				CHECK(again.dwords == len);
@@ -268,7 +272,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			      hret == MVGPU_ERR_BAD_LENGTH);
 			buf = malloc(avail * 4);
 			memcpy(buf, dw + pos, avail * 4);
-			ret = mvgpu_sim_cmd_decode(buf, avail, &cmd);
+			ret = mvgpu_packet_decode(buf, avail, &cmd);
 			free(buf);
 			CHECK(ret == hret);
 		}

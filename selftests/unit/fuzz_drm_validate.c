@@ -19,8 +19,9 @@
 #include <linux/errno.h>
 #include <linux/types.h>
 
+#include <mvgpu/mvgpu_packet.h>
+
 #include "mvgpu_drm_validate.h"
-#include "mvgpu_sim_cmd.h"
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -62,11 +63,11 @@ static bool inside(u64 addr, u64 size, const struct mvdrm_va_range *r, u32 n)
 static void check_accepted(const u32 *dw, u32 count,
 			   const struct mvdrm_va_range *r, u32 n)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	u32 pos = 0;
 
 	while (pos < count) {
-		CHECK(mvgpu_sim_cmd_decode(dw + pos, count - pos, &cmd) ==
+		CHECK(mvgpu_packet_decode(dw + pos, count - pos, &cmd) ==
 		      MVGPU_ERR_NONE);
 		switch (cmd.opcode) {
 		case MVGPU_OP_FILL:

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of mvgpu_sim_cmd.c: command packet decoding and validation,
- * WAIT conditions, FILL patterns and BLIT pixel arithmetic.
+ * Unit tests of the packet decoder (drivers/mvgpu/abi/mvgpu_packet.c):
+ * decoding and validation; and of the simulated pGPU's command arithmetic
+ * (mvgpu_sim_cmd.c): WAIT conditions, FILL patterns and BLIT pixels.
  *
  * Packets are built from the uapi structs, so the decoder's field offsets
  * are checked against the ABI header too.
@@ -14,6 +15,8 @@
 #include <linux/types.h>
 
 #include "kselftest_harness.h"
+
+#include <mvgpu/mvgpu_packet.h>
 
 #include "mvgpu_sim_cmd.h"
 
@@ -132,25 +135,25 @@ static struct pkt pkt_reduce(u32 n, u32 op, u64 src, u64 dst)
  * Decode from a heap buffer of exactly the packet's size, so that ASan
  * catches any read past it.
  */
-static u32 decode_n(const struct pkt *p, u32 avail, struct mvgpu_sim_cmd *cmd)
+static u32 decode_n(const struct pkt *p, u32 avail, struct mvgpu_packet *cmd)
 {
 	u32 *buf = malloc((avail ? avail : 1) * 4);
 	u32 ret;
 
 	memcpy(buf, p->dw, avail * 4);
-	ret = mvgpu_sim_cmd_decode(buf, avail, cmd);
+	ret = mvgpu_packet_decode(buf, avail, cmd);
 	free(buf);
 	return ret;
 }
 
-static u32 decode(const struct pkt *p, struct mvgpu_sim_cmd *cmd)
+static u32 decode(const struct pkt *p, struct mvgpu_packet *cmd)
 {
 	return decode_n(p, p->len, cmd);
 }
 
 static u32 check(struct pkt p)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 
 	return decode(&p, &cmd);
 }
@@ -183,14 +186,14 @@ TEST(length_exact)
 
 	for (i = 0; i < ARRAY_SIZE(opcodes); i++) {
 		struct pkt p = zero_packet(opcodes[i].op, opcodes[i].size);
-		struct mvgpu_sim_cmd cmd;
+		struct mvgpu_packet cmd;
 		u32 len;
 
 		EXPECT_EQ(MVGPU_ERR_NONE, decode(&p, &cmd)) TH_LOG("op %u", opcodes[i].op);
 		EXPECT_EQ(opcodes[i].op, cmd.opcode);
 		EXPECT_EQ(opcodes[i].size, cmd.dwords);
 		EXPECT_EQ(MVGPU_ERR_NONE,
-			  mvgpu_sim_cmd_length(p.dw[0], 100, 100, &len));
+			  mvgpu_packet_length(p.dw[0], 100, 100, &len));
 		EXPECT_EQ(opcodes[i].size, len);
 
 		/* One dword short or long, or extreme lengths. */
@@ -201,17 +204,17 @@ TEST(length_exact)
 		p.len = opcodes[i].size + 1;
 		EXPECT_EQ(MVGPU_ERR_BAD_LENGTH, decode(&p, &cmd));
 		EXPECT_EQ(MVGPU_ERR_BAD_LENGTH,
-			  mvgpu_sim_cmd_length(hdr(opcodes[i].op, 0, 0),
-					       100, 100, &len));
+			  mvgpu_packet_length(hdr(opcodes[i].op, 0, 0),
+					      100, 100, &len));
 		EXPECT_EQ(MVGPU_ERR_BAD_LENGTH,
-			  mvgpu_sim_cmd_length(hdr(opcodes[i].op, 0, 0xffff),
-					       0x10000, 0x10000, &len));
+			  mvgpu_packet_length(hdr(opcodes[i].op, 0, 0xffff),
+					      0x10000, 0x10000, &len));
 	}
 }
 
 TEST(length_nop)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = {};
 	u32 n, len;
 
@@ -230,15 +233,15 @@ TEST(length_nop)
 	p.len = MVGPU_CMD_MAX_DWORDS + 1;
 	EXPECT_EQ(MVGPU_ERR_BAD_LENGTH, decode(&p, &cmd));
 	EXPECT_EQ(MVGPU_ERR_BAD_LENGTH,
-		  mvgpu_sim_cmd_length(hdr(MVGPU_OP_NOP, 0, 0xffff), 0x10000,
-				       0x10000, &len));
+		  mvgpu_packet_length(hdr(MVGPU_OP_NOP, 0, 0xffff), 0x10000,
+				      0x10000, &len));
 	/* Nothing to decode at all. */
 	EXPECT_EQ(MVGPU_ERR_BAD_LENGTH, decode_n(&p, 0, &cmd));
 }
 
 TEST(unknown_opcodes)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	unsigned int op, i;
 	struct pkt p = {};
 	u32 len;
@@ -257,7 +260,7 @@ TEST(unknown_opcodes)
 		p.dw[0] = hdr(op, 0xff, 0);
 		EXPECT_EQ(MVGPU_ERR_BAD_OPCODE, decode(&p, &cmd));
 		EXPECT_EQ(MVGPU_ERR_BAD_OPCODE,
-			  mvgpu_sim_cmd_length(hdr(op, 0, 0xffff), 0, 0, &len));
+			  mvgpu_packet_length(hdr(op, 0, 0xffff), 0, 0, &len));
 	}
 }
 
@@ -270,31 +273,31 @@ TEST(truncated_by_tail_and_ring_end)
 		u32 h = hdr(opcodes[i].op, 0, opcodes[i].size);
 		u32 s = opcodes[i].size;
 		struct pkt p = zero_packet(opcodes[i].op, s);
-		struct mvgpu_sim_cmd cmd;
+		struct mvgpu_packet cmd;
 
-		EXPECT_EQ(MVGPU_ERR_NONE, mvgpu_sim_cmd_length(h, s, s, &len));
+		EXPECT_EQ(MVGPU_ERR_NONE, mvgpu_packet_length(h, s, s, &len));
 		EXPECT_EQ(MVGPU_ERR_BAD_LENGTH,
-			  mvgpu_sim_cmd_length(h, s - 1, 100, &len));
+			  mvgpu_packet_length(h, s - 1, 100, &len));
 		EXPECT_EQ(MVGPU_ERR_BAD_LENGTH,
-			  mvgpu_sim_cmd_length(h, 100, s - 1, &len));
+			  mvgpu_packet_length(h, 100, s - 1, &len));
 		EXPECT_EQ(MVGPU_ERR_BAD_LENGTH,
-			  mvgpu_sim_cmd_length(h, 0, 0, &len));
+			  mvgpu_packet_length(h, 0, 0, &len));
 		/* decode() of fewer dwords than the header announces. */
 		EXPECT_EQ(MVGPU_ERR_BAD_LENGTH, decode_n(&p, s - 1, &cmd));
 		EXPECT_EQ(MVGPU_ERR_BAD_LENGTH, decode_n(&p, 1, &cmd));
 	}
 	EXPECT_EQ(MVGPU_ERR_BAD_LENGTH,
-		  mvgpu_sim_cmd_length(hdr(MVGPU_OP_NOP, 0, 8), 7, 100, &len));
+		  mvgpu_packet_length(hdr(MVGPU_OP_NOP, 0, 8), 7, 100, &len));
 	EXPECT_EQ(MVGPU_ERR_BAD_LENGTH,
-		  mvgpu_sim_cmd_length(hdr(MVGPU_OP_NOP, 0, 8), 100, 7, &len));
+		  mvgpu_packet_length(hdr(MVGPU_OP_NOP, 0, 8), 100, 7, &len));
 	EXPECT_EQ(MVGPU_ERR_NONE,
-		  mvgpu_sim_cmd_length(hdr(MVGPU_OP_NOP, 0, 8), 8, 8, &len));
+		  mvgpu_packet_length(hdr(MVGPU_OP_NOP, 0, 8), 8, 8, &len));
 	EXPECT_EQ(8U, len);
 }
 
 TEST(flags_reserved)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	unsigned int i, f;
 
 	for (i = 0; i < ARRAY_SIZE(opcodes); i++) {
@@ -319,7 +322,7 @@ TEST(flags_reserved)
 
 TEST(fence_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_fence(MVGPU_FENCE_IRQ, 0x1000, 0x1122334455667788);
 	unsigned int i;
 
@@ -343,7 +346,7 @@ TEST(fence_decode)
 
 TEST(timestamp_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_timestamp(0xabcdef000ULL);
 	unsigned int i;
 
@@ -357,7 +360,7 @@ TEST(timestamp_decode)
 
 TEST(wait_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_wait(0x2000, 0xfedcba9876543210, MVGPU_WAIT_GE);
 	unsigned int i;
 
@@ -396,7 +399,7 @@ TEST(wait_conditions)
 
 TEST(fill_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_fill(0x1003, 0x777, 0xa1b2c3d4);
 
 	ASSERT_EQ(MVGPU_ERR_NONE, decode(&p, &cmd));
@@ -433,7 +436,7 @@ TEST(fill_pattern)
 
 TEST(copy_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_copy(0x5000, 0x1000, 0x4000);
 
 	ASSERT_EQ(MVGPU_ERR_NONE, decode(&p, &cmd));
@@ -468,7 +471,7 @@ static const u32 fmts[] = {
 
 TEST(blit_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_blit(0x10000, 0x20000, 4096, 2048, 640, 480,
 			    MVGPU_FMT_XRGB8888, MVGPU_FMT_RGB565,
 			    MVGPU_BLIT_COPY);
@@ -532,7 +535,7 @@ TEST(blit_strides)
 	unsigned int d;
 
 	for (d = 0; d < 4; d++) {
-		u32 bpp = mvgpu_sim_fmt_bpp(fmts[d]);
+		u32 bpp = mvgpu_packet_fmt_bpp(fmts[d]);
 
 		/* Destination side. */
 		EXPECT_EQ(MVGPU_ERR_NONE,
@@ -614,12 +617,12 @@ TEST(blit_extent)
 
 TEST(fmt_bpp)
 {
-	EXPECT_EQ(4U, mvgpu_sim_fmt_bpp(MVGPU_FMT_ARGB8888));
-	EXPECT_EQ(4U, mvgpu_sim_fmt_bpp(MVGPU_FMT_XRGB8888));
-	EXPECT_EQ(2U, mvgpu_sim_fmt_bpp(MVGPU_FMT_RGB565));
-	EXPECT_EQ(1U, mvgpu_sim_fmt_bpp(MVGPU_FMT_R8));
-	EXPECT_EQ(0U, mvgpu_sim_fmt_bpp(0));
-	EXPECT_EQ(0U, mvgpu_sim_fmt_bpp(5));
+	EXPECT_EQ(4U, mvgpu_packet_fmt_bpp(MVGPU_FMT_ARGB8888));
+	EXPECT_EQ(4U, mvgpu_packet_fmt_bpp(MVGPU_FMT_XRGB8888));
+	EXPECT_EQ(2U, mvgpu_packet_fmt_bpp(MVGPU_FMT_RGB565));
+	EXPECT_EQ(1U, mvgpu_packet_fmt_bpp(MVGPU_FMT_R8));
+	EXPECT_EQ(0U, mvgpu_packet_fmt_bpp(0));
+	EXPECT_EQ(0U, mvgpu_packet_fmt_bpp(5));
 }
 
 /* One pixel through mvgpu_sim_blit_span(), as a little-endian number. */
@@ -627,7 +630,7 @@ static u32 px(u32 dst_fmt, u32 src_fmt, u32 op, u32 src, u32 dst)
 {
 	u8 s[4] = { src, src >> 8, src >> 16, src >> 24 };
 	u8 d[5] = { dst, dst >> 8, dst >> 16, dst >> 24, 0x5a };
-	u32 bpp = mvgpu_sim_fmt_bpp(dst_fmt), v = 0, i;
+	u32 bpp = mvgpu_packet_fmt_bpp(dst_fmt), v = 0, i;
 
 	mvgpu_sim_blit_span(d, s, 1, dst_fmt, src_fmt, op);
 	for (i = 0; i < bpp; i++)
@@ -777,7 +780,7 @@ TEST(blit_span_many)
 
 TEST(saxpy_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_saxpy(1000, 0x40490fdb, 0x10000, 0x20000);
 	unsigned int i;
 
@@ -810,7 +813,7 @@ TEST(saxpy_decode)
 
 TEST(sgemm_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_sgemm(3, 5, 7, 0x1000, 0x2000, 0x3000, 8, 9, 10);
 
 	ASSERT_EQ(MVGPU_ERR_NONE, decode(&p, &cmd));
@@ -901,7 +904,7 @@ TEST(sgemm_extent)
 
 TEST(reduce_decode)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	struct pkt p = pkt_reduce(77, MVGPU_REDUCE_SUM, 0x4000, 0x8000);
 	unsigned int i;
 
@@ -936,7 +939,7 @@ TEST(decode_reads_only_the_packet)
 	 */
 	for (i = 0; i < ARRAY_SIZE(opcodes); i++) {
 		struct pkt p = zero_packet(opcodes[i].op, opcodes[i].size);
-		struct mvgpu_sim_cmd a, b;
+		struct mvgpu_packet a, b;
 		unsigned int j;
 
 		ASSERT_EQ(MVGPU_ERR_NONE, decode_n(&p, opcodes[i].size, &a));

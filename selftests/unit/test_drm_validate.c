@@ -12,8 +12,9 @@
 
 #include "kselftest_harness.h"
 
+#include <mvgpu/mvgpu_packet.h>
+
 #include "mvgpu_drm_validate.h"
-#include "mvgpu_sim_cmd.h"
 
 #define VRAM	0x10000ULL			/* a VRAM object */
 #define SYS	(MVGPU_VA_SYSMEM + 0x200000)	/* a system object */

@@ -7,25 +7,26 @@
  * DOC: Command validation
  *
  * The driver copies a submit's packets into a queue's ring only when each
- * of them is well formed by the rules of the device (the simulated pGPU's
- * decoder, mvgpu_sim_cmd_decode(), is the reference: a packet it refuses
- * would stop the queue) and every byte every packet reads or writes lies
- * inside a single object of the submit's buffer list. A range of 0 bytes
- * touches nothing and is always accepted. The extents are the decoder's:
- * BLIT covers (height - 1) * stride + width * pixel size bytes from its
- * first pixel, SGEMM ((rows - 1) * ld + columns) * 4 bytes of each matrix,
- * FENCE, TIMESTAMP and WAIT 8 bytes, SAXPY and REDUCE n * 4 bytes of each
- * vector and 4 bytes of the REDUCE result. So a guest process cannot make
- * its queue fault on memory it does not own, nor reach other processes'
- * objects, through this driver.
+ * of them is well formed by the rules of the device (the packet decoder
+ * the simulated pGPU runs, mvgpu_packet_decode(), is the reference: a
+ * packet it refuses would stop the queue) and every byte every packet
+ * reads or writes lies inside a single object of the submit's buffer list.
+ * A range of 0 bytes touches nothing and is always accepted. The extents
+ * are the decoder's: BLIT covers (height - 1) * stride + width * pixel
+ * size bytes from its first pixel, SGEMM ((rows - 1) * ld + columns) * 4
+ * bytes of each matrix, FENCE, TIMESTAMP and WAIT 8 bytes, SAXPY and
+ * REDUCE n * 4 bytes of each vector and 4 bytes of the REDUCE result. So a
+ * guest process cannot make its queue fault on memory it does not own, nor
+ * reach other processes' objects, through this driver.
  */
 
 #include <linux/errno.h>
 #include <linux/overflow.h>
 #include <linux/types.h>
 
+#include <mvgpu/mvgpu_packet.h>
+
 #include "mvgpu_drm_validate.h"
-#include "mvgpu_sim_cmd.h"
 
 /* [addr, addr + size) inside one of @ranges (size 0: always). */
 static bool mvdrm_validate_range(u64 addr, u64 size,
@@ -65,15 +66,15 @@ static bool mvdrm_validate_extent(u64 rows, u64 pitch, u64 row_bytes,
 	return true;
 }
 
-static bool mvdrm_validate_blit(const struct mvgpu_sim_cmd *cmd,
+static bool mvdrm_validate_blit(const struct mvgpu_packet *cmd,
 				const struct mvdrm_va_range *ranges,
 				u32 nranges)
 {
 	u64 dst_bytes, src_bytes;
 	u64 dst_row = (u64)cmd->blit.width *
-		      mvgpu_sim_fmt_bpp(cmd->blit.dst_format);
+		      mvgpu_packet_fmt_bpp(cmd->blit.dst_format);
 	u64 src_row = (u64)cmd->blit.width *
-		      mvgpu_sim_fmt_bpp(cmd->blit.src_format);
+		      mvgpu_packet_fmt_bpp(cmd->blit.src_format);
 
 	if (!mvdrm_validate_extent(cmd->blit.height, cmd->blit.dst_stride,
 				   dst_row, &dst_bytes) ||
@@ -96,7 +97,7 @@ static bool mvdrm_validate_matrix(u64 addr, u32 rows, u32 cols, u32 ld,
 	return mvdrm_validate_range(addr, bytes, ranges, nranges);
 }
 
-static bool mvdrm_validate_sgemm(const struct mvgpu_sim_cmd *cmd,
+static bool mvdrm_validate_sgemm(const struct mvgpu_packet *cmd,
 				 const struct mvdrm_va_range *ranges,
 				 u32 nranges)
 {
@@ -109,7 +110,7 @@ static bool mvdrm_validate_sgemm(const struct mvgpu_sim_cmd *cmd,
 }
 
 /* The memory one decoded packet touches lies inside the buffer list. */
-static bool mvdrm_validate_packet(const struct mvgpu_sim_cmd *cmd,
+static bool mvdrm_validate_packet(const struct mvgpu_packet *cmd,
 				  const struct mvdrm_va_range *ranges,
 				  u32 nranges)
 {
@@ -167,7 +168,7 @@ int mvdrm_validate_commands(const u32 *dw, u32 count,
 			    const struct mvdrm_va_range *ranges, u32 nranges,
 			    u32 *bad_dword)
 {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	u32 pos = 0;
 
 	*bad_dword = 0;
@@ -175,7 +176,7 @@ int mvdrm_validate_commands(const u32 *dw, u32 count,
 		return -EINVAL;
 	while (pos < count) {
 		*bad_dword = pos;
-		if (mvgpu_sim_cmd_decode(dw + pos, count - pos, &cmd) !=
+		if (mvgpu_packet_decode(dw + pos, count - pos, &cmd) !=
 		    MVGPU_ERR_NONE)
 			return -EINVAL;
 		if (!mvdrm_validate_packet(&cmd, ranges, nranges))

@@ -18,8 +18,7 @@
 #include <asm/barrier.h>
 
 #include <mvgpu/mvgpu_backend.h>
-
-#include "mvgpu_sim_cmd.h"
+#include <mvgpu/mvgpu_packet.h>
 
 struct dentry;
 struct page;
@@ -89,7 +88,7 @@ enum mvgpu_sim_step_result {
  * @acc: SGEMM running sums of the tile (fp32 bit patterns)
  */
 struct mvgpu_sim_job {
-	struct mvgpu_sim_cmd cmd;
+	struct mvgpu_packet cmd;
 	bool active;
 	u64 pos;
 	u32 row;

@@ -140,8 +140,8 @@ mvgpu_sim_queue_fetch(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q)
 		return MVGPU_SIM_RUN_EMPTY;
 	if (mvgpu_sim_as_read(q->ctx, va, raw, 4, &fault))
 		return mvgpu_sim_queue_fail(q, MVGPU_ERR_PAGE_FAULT, fault);
-	reason = mvgpu_sim_cmd_length(le32_to_cpu(raw[0]), avail_tail,
-				      avail_end, &len);
+	reason = mvgpu_packet_length(le32_to_cpu(raw[0]), avail_tail,
+				     avail_end, &len);
 	if (reason)
 		return mvgpu_sim_queue_fail(q, reason, 0);
 	if (len > 1 &&
@@ -151,7 +151,7 @@ mvgpu_sim_queue_fetch(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q)
 		dw[i] = le32_to_cpu(raw[i]);
 
 	memset(&q->job, 0, sizeof(q->job));
-	reason = mvgpu_sim_cmd_decode(dw, len, &q->job.cmd);
+	reason = mvgpu_packet_decode(dw, len, &q->job.cmd);
 	if (reason)
 		return mvgpu_sim_queue_fail(q, reason, 0);
 	q->job.active = true;

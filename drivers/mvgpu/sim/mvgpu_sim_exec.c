@@ -52,6 +52,7 @@
 #include <asm/fpu/api.h>
 
 #include "mvgpu_sim.h"
+#include "mvgpu_sim_cmd.h"
 #include "mvgpu_sim_compute.h"
 
 /* Work units per chunk of BLIT and SGEMM, and the cost of one access. */
@@ -69,7 +70,7 @@ mvgpu_sim_exec_fault(struct mvgpu_sim_queue *q, u64 addr)
 static enum mvgpu_sim_step_result
 mvgpu_sim_exec_fence(struct mvgpu_sim_queue *q)
 {
-	const struct mvgpu_sim_cmd *cmd = &q->job.cmd;
+	const struct mvgpu_packet *cmd = &q->job.cmd;
 	u64 fault;
 
 	if (mvgpu_sim_as_write_u64(q->ctx, cmd->fence.addr, cmd->fence.value,
@@ -92,7 +93,7 @@ mvgpu_sim_exec_timestamp(struct mvgpu_sim_queue *q)
 
 static enum mvgpu_sim_step_result mvgpu_sim_exec_wait(struct mvgpu_sim_queue *q)
 {
-	const struct mvgpu_sim_cmd *cmd = &q->job.cmd;
+	const struct mvgpu_packet *cmd = &q->job.cmd;
 	u64 fault, mem;
 
 	if (mvgpu_sim_as_read_u64(q->ctx, cmd->wait.addr, &mem, &fault))
@@ -145,9 +146,9 @@ static int mvgpu_sim_blit_run(struct mvgpu_sim_engine *eng,
 			      u64 *fault)
 {
 	struct mvgpu_sim_job *job = &q->job;
-	const struct mvgpu_sim_cmd *cmd = &job->cmd;
-	u32 sbpp = mvgpu_sim_fmt_bpp(cmd->blit.src_format);
-	u32 dbpp = mvgpu_sim_fmt_bpp(cmd->blit.dst_format);
+	const struct mvgpu_packet *cmd = &job->cmd;
+	u32 sbpp = mvgpu_packet_fmt_bpp(cmd->blit.src_format);
+	u32 dbpp = mvgpu_packet_fmt_bpp(cmd->blit.dst_format);
 	u64 src = cmd->blit.src + (u64)job->row * cmd->blit.src_stride +
 		  (u64)job->col * sbpp;
 	u64 dst = cmd->blit.dst + (u64)job->row * cmd->blit.dst_stride +
@@ -201,7 +202,7 @@ static enum mvgpu_sim_step_result
 mvgpu_sim_exec_saxpy(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q)
 {
 	struct mvgpu_sim_job *job = &q->job;
-	const struct mvgpu_sim_cmd *cmd = &job->cmd;
+	const struct mvgpu_packet *cmd = &job->cmd;
 	u32 len = min_t(u64, cmd->saxpy.n - job->pos, MVGPU_SIM_CHUNK_ELEMS);
 	u64 x = cmd->saxpy.x + job->pos * 4, y = cmd->saxpy.y + job->pos * 4;
 	u32 *xbuf = eng->src, *ybuf = eng->dst;
@@ -232,7 +233,7 @@ static enum mvgpu_sim_step_result
 mvgpu_sim_exec_reduce(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q)
 {
 	struct mvgpu_sim_job *job = &q->job;
-	const struct mvgpu_sim_cmd *cmd = &job->cmd;
+	const struct mvgpu_packet *cmd = &job->cmd;
 	u32 len = min_t(u64, cmd->reduce.n - job->pos, MVGPU_SIM_CHUNK_ELEMS);
 	__le32 result;
 	u64 fault;
@@ -262,7 +263,7 @@ static int mvgpu_sim_sgemm_accumulate(struct mvgpu_sim_engine *eng,
 				      u32 budget, u32 *cost, u64 *fault)
 {
 	struct mvgpu_sim_job *job = &q->job;
-	const struct mvgpu_sim_cmd *cmd = &job->cmd;
+	const struct mvgpu_packet *cmd = &job->cmd;
 	u32 depth = min(cmd->sgemm.k - job->depth,
 			max(budget / (width + MVGPU_SIM_ACCESS_COST), 1U));
 	u64 a = cmd->sgemm.a +
@@ -296,7 +297,7 @@ static int mvgpu_sim_sgemm_finish(struct mvgpu_sim_engine *eng,
 				  u32 *cost, u64 *fault)
 {
 	struct mvgpu_sim_job *job = &q->job;
-	const struct mvgpu_sim_cmd *cmd = &job->cmd;
+	const struct mvgpu_packet *cmd = &job->cmd;
 	u64 c = cmd->sgemm.c + ((u64)job->row * cmd->sgemm.ldc + job->col) * 4;
 	u32 *cbuf = eng->src;
 
@@ -324,7 +325,7 @@ static enum mvgpu_sim_step_result
 mvgpu_sim_exec_sgemm(struct mvgpu_sim_engine *eng, struct mvgpu_sim_queue *q)
 {
 	struct mvgpu_sim_job *job = &q->job;
-	const struct mvgpu_sim_cmd *cmd = &job->cmd;
+	const struct mvgpu_packet *cmd = &job->cmd;
 	u32 budget = MVGPU_SIM_CHUNK_BUDGET;
 	u64 fault;
 
