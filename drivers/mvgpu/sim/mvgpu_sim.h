@@ -209,6 +209,22 @@ struct mvgpu_sim_native {
 };
 
 /**
+ * struct mvgpu_sim_native_status - the native queue after a submission
+ * @head: byte offset of the next packet in the ring
+ * @error: MVGPU_ERR_* that stopped the queue, 0 if none
+ * @fault_addr: faulting GPU VA of that error, 0 if none
+ * @fence: value of the last FENCE executed
+ * @submissions: submissions executed since the device was set up
+ */
+struct mvgpu_sim_native_status {
+	u32 head;
+	u32 error;
+	u64 fault_addr;
+	u64 fence;
+	u64 submissions;
+};
+
+/**
  * struct mvgpu_sim_device - one simulated pGPU
  * @pdev: the PCI function
  * @vram: kernel mapping of VRAM (write-back: it is plain memory)
@@ -304,6 +320,15 @@ enum mvgpu_sim_step_result mvgpu_sim_exec_step(struct mvgpu_sim_engine *eng,
 /* mvgpu_sim_native.c */
 int mvgpu_sim_native_init(struct mvgpu_sim_device *sim, u32 scratch_kb);
 void mvgpu_sim_native_fini(struct mvgpu_sim_device *sim);
+ssize_t mvgpu_sim_native_submit(struct mvgpu_sim_device *sim,
+				const char __user *buf, size_t count);
+int mvgpu_sim_native_status(struct mvgpu_sim_device *sim,
+			    struct mvgpu_sim_native_status *st);
+ssize_t mvgpu_sim_native_scratch_rw(struct mvgpu_sim_device *sim,
+				    char __user *buf, size_t count,
+				    loff_t *ppos, bool write);
+
+/* mvgpu_sim_debugfs.c */
 void mvgpu_sim_debugfs_init(struct mvgpu_sim_device *sim,
 			    struct dentry *root);
 void mvgpu_sim_debugfs_fini(struct mvgpu_sim_device *sim);

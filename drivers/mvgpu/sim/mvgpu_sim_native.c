@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Native (host) command submission and debugfs of the simulated pGPU.
+ * Native (host) command submission of the simulated pGPU.
  */
 
 /**
@@ -34,20 +34,15 @@
  * - reading .../native gives the state after the last submission: head,
  *   error code, fault address, last fence value, and submission count.
  *
- * The same directory has "engines" (per-engine chunks, slices, busy time
- * and the longest chunk, i.e. the preemption latency; writing anything
- * resets them) and "queues" (every enabled queue).
+ * The debugfs files are in mvgpu_sim_debugfs.c; this file is the path
+ * behind them.
  */
 
-#include <linux/debugfs.h>
-#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/highmem.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/pci.h>
 #include <linux/sched/signal.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -223,11 +218,23 @@ static ssize_t mvgpu_sim_native_run(struct mvgpu_sim_device *sim, u32 tail)
 	return error ? -EIO : 0;
 }
 
-static ssize_t mvgpu_sim_native_write(struct file *file,
-				      const char __user *buf, size_t count,
-				      loff_t *ppos)
+/**
+ * mvgpu_sim_native_submit() - run a stream of packets on the native queue
+ * @sim: the pGPU, native path set up
+ * @buf: the packets, in userspace
+ * @count: bytes at @buf: a multiple of 4, not 0, below the ring's size
+ *
+ * Copies the packets to the start of the ring and runs them on engine 0
+ * in the caller's thread, as "Native path" describes. Process context;
+ * submissions are serialised.
+ *
+ * Return: @count; -EINVAL for a bad @count, -EFAULT, -EIO if the queue
+ * stopped on an error, -EINTR on a signal, -ENODEV if the device is
+ * going away.
+ */
+ssize_t mvgpu_sim_native_submit(struct mvgpu_sim_device *sim,
+				const char __user *buf, size_t count)
 {
-	struct mvgpu_sim_device *sim = file->private_data;
 	struct mvgpu_sim_native *native = &sim->native;
 	ssize_t ret;
 
@@ -242,40 +249,48 @@ static ssize_t mvgpu_sim_native_write(struct file *file,
 	return ret ? ret : count;
 }
 
-static ssize_t mvgpu_sim_native_read(struct file *file, char __user *buf,
-				     size_t count, loff_t *ppos)
+/**
+ * mvgpu_sim_native_status() - the native queue after the last submission
+ * @sim: the pGPU, native path set up
+ * @st: filled in
+ *
+ * Process context. Return: 0, or -EINTR if a signal interrupted the wait
+ * for a submission in progress.
+ */
+int mvgpu_sim_native_status(struct mvgpu_sim_device *sim,
+			    struct mvgpu_sim_native_status *st)
 {
-	struct mvgpu_sim_device *sim = file->private_data;
 	struct mvgpu_sim_native *native = &sim->native;
 	struct mvgpu_sim_queue *q = native->queue;
-	char text[192];
 	bool error;
-	int len;
 
 	if (mutex_lock_interruptible(&native->lock))
 		return -EINTR;
 	spin_lock(&sim->sched_lock);
 	error = q->error;
 	spin_unlock(&sim->sched_lock);
-	len = scnprintf(text, sizeof(text),
-			"head %u\nerror %u\nfault_addr 0x%llx\nfence 0x%llx\nsubmissions %llu\n",
-			READ_ONCE(q->head), error ? q->err_reason : 0,
-			error ? q->err_addr : 0, READ_ONCE(q->last_fence),
-			native->submissions);
+	st->head = READ_ONCE(q->head);
+	st->error = error ? q->err_reason : 0;
+	st->fault_addr = error ? q->err_addr : 0;
+	st->fence = READ_ONCE(q->last_fence);
+	st->submissions = native->submissions;
 	mutex_unlock(&native->lock);
-	return simple_read_from_buffer(buf, count, ppos, text, len);
+	return 0;
 }
 
-static const struct file_operations mvgpu_sim_native_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = mvgpu_sim_native_read,
-	.write = mvgpu_sim_native_write,
-	.llseek = default_llseek,
-};
-
-/* Copy between userspace and the scratch pages at byte @pos. */
-static ssize_t mvgpu_sim_scratch_rw(struct mvgpu_sim_device *sim,
+/**
+ * mvgpu_sim_native_scratch_rw() - copy between userspace and scratch memory
+ * @sim: the pGPU, native path set up
+ * @buf: the user buffer
+ * @count: bytes to copy
+ * @ppos: byte offset in the scratch memory; advanced by what was copied
+ * @write: copy from @buf into the scratch memory, else out of it
+ *
+ * Process context. Return: bytes copied (0 at or past the end when
+ * reading), -EINVAL for a negative offset, -ENOSPC when writing at or past
+ * the end, -EFAULT when nothing could be copied.
+ */
+ssize_t mvgpu_sim_native_scratch_rw(struct mvgpu_sim_device *sim,
 				    char __user *buf, size_t count,
 				    loff_t *ppos, bool write)
 {
@@ -310,157 +325,4 @@ static ssize_t mvgpu_sim_scratch_rw(struct mvgpu_sim_device *sim,
 		return -EFAULT;
 	*ppos += done;
 	return done;
-}
-
-static ssize_t mvgpu_sim_scratch_read(struct file *file, char __user *buf,
-				      size_t count, loff_t *ppos)
-{
-	return mvgpu_sim_scratch_rw(file->private_data, buf, count, ppos,
-				    false);
-}
-
-static ssize_t mvgpu_sim_scratch_write(struct file *file,
-				       const char __user *buf, size_t count,
-				       loff_t *ppos)
-{
-	return mvgpu_sim_scratch_rw(file->private_data, (char __user *)buf,
-				    count, ppos, true);
-}
-
-static loff_t mvgpu_sim_scratch_llseek(struct file *file, loff_t offset,
-				       int whence)
-{
-	struct mvgpu_sim_device *sim = file->private_data;
-
-	return fixed_size_llseek(file, offset, whence,
-				 (loff_t)sim->native.scratch_pages * PAGE_SIZE);
-}
-
-static const struct file_operations mvgpu_sim_scratch_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = mvgpu_sim_scratch_read,
-	.write = mvgpu_sim_scratch_write,
-	.llseek = mvgpu_sim_scratch_llseek,
-};
-
-static int mvgpu_sim_engines_show(struct seq_file *m, void *unused)
-{
-	struct mvgpu_sim_device *sim = m->private;
-	u32 i;
-
-	seq_printf(m, "chunk_bytes %u chunk_elems %u chunk_budget %u slice_ns %llu\n",
-		   MVGPU_SIM_CHUNK_BYTES, MVGPU_SIM_CHUNK_ELEMS,
-		   MVGPU_SIM_CHUNK_MACS, sim->slice_ns);
-	for (i = 0; i < sim->num_engines; i++) {
-		struct mvgpu_sim_engine *eng = &sim->engines[i];
-
-		spin_lock(&eng->stats_lock);
-		seq_printf(m, "engine %u chunks %llu slices %llu busy_ns %llu max_chunk_ns %llu max_chunk_op 0x%02x preemptions %llu\n",
-			   i, eng->chunks, eng->slices, eng->busy_ns,
-			   eng->max_chunk_ns, eng->max_chunk_op,
-			   eng->preemptions);
-		spin_unlock(&eng->stats_lock);
-	}
-	return 0;
-}
-
-static int mvgpu_sim_engines_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, mvgpu_sim_engines_show, inode->i_private);
-}
-
-static ssize_t mvgpu_sim_engines_write(struct file *file,
-				       const char __user *buf, size_t count,
-				       loff_t *ppos)
-{
-	struct mvgpu_sim_device *sim =
-		((struct seq_file *)file->private_data)->private;
-	u32 i;
-
-	for (i = 0; i < sim->num_engines; i++) {
-		struct mvgpu_sim_engine *eng = &sim->engines[i];
-
-		spin_lock(&eng->stats_lock);
-		eng->chunks = 0;
-		eng->slices = 0;
-		eng->preemptions = 0;
-		eng->busy_ns = 0;
-		eng->max_chunk_ns = 0;
-		eng->max_chunk_op = 0;
-		spin_unlock(&eng->stats_lock);
-	}
-	return count;
-}
-
-static const struct file_operations mvgpu_sim_engines_fops = {
-	.owner = THIS_MODULE,
-	.open = mvgpu_sim_engines_open,
-	.read = seq_read,
-	.write = mvgpu_sim_engines_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static int mvgpu_sim_queues_show(struct seq_file *m, void *unused)
-{
-	struct mvgpu_sim_device *sim = m->private;
-	u32 i;
-
-	for (i = 0; i <= sim->num_queues; i++) {
-		struct mvgpu_sim_queue *q = &sim->queues[i];
-
-		spin_lock(&sim->sched_lock);
-		if (q->enabled)
-			seq_printf(m, "queue %u%s ctx %u ring 0x%llx+0x%x head 0x%x tail 0x%x%s%s%s%s\n",
-				   i, mvgpu_sim_queue_is_native(q) ? " (native)" : "",
-				   q->ctx->id, q->ring_va, q->ring_size, q->head,
-				   q->tail, q->busy ? " busy" : "",
-				   q->running ? " running" : "",
-				   q->queued ? " queued" : "",
-				   q->error ? " error" : "");
-		spin_unlock(&sim->sched_lock);
-	}
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(mvgpu_sim_queues);
-
-/**
- * mvgpu_sim_debugfs_init() - create the pGPU's debugfs directory
- * @sim: the pGPU, native path set up
- * @root: the module's directory, or an error pointer (then nothing is
- *	created, as debugfs failures are not fatal)
- */
-void mvgpu_sim_debugfs_init(struct mvgpu_sim_device *sim,
-			    struct dentry *root)
-{
-	sim->debugfs = debugfs_create_dir(pci_name(sim->pdev), root);
-	debugfs_create_file("engines", 0600, sim->debugfs, sim,
-			    &mvgpu_sim_engines_fops);
-	debugfs_create_file("queues", 0400, sim->debugfs, sim,
-			    &mvgpu_sim_queues_fops);
-	if (!sim->native.scratch)
-		return;
-	debugfs_create_file("native", 0600, sim->debugfs, sim,
-			    &mvgpu_sim_native_fops);
-	debugfs_create_file("scratch", 0600, sim->debugfs, sim,
-			    &mvgpu_sim_scratch_fops);
-}
-
-/**
- * mvgpu_sim_debugfs_fini() - stop native submissions, remove debugfs
- * @sim: the pGPU; its engines still run
- *
- * A native submission in progress is abandoned (it returns -ENODEV);
- * returns once no debugfs file operation runs. Process context.
- */
-void mvgpu_sim_debugfs_fini(struct mvgpu_sim_device *sim)
-{
-	spin_lock(&sim->sched_lock);
-	sim->native.dying = true;
-	spin_unlock(&sim->sched_lock);
-	wake_up_all(&sim->idle_wq);
-	debugfs_remove_recursive(sim->debugfs);
-	sim->debugfs = NULL;
-	mvgpu_sim_queue_stop(sim->native.queue);
 }
