@@ -168,9 +168,11 @@ for kver in "${kvers[@]}"; do
 	ktap_test_status $? "modules.dep of $kver lists mvgpu_sim with its dependency on mvgpu"
 done
 
-# What the kernel package's post-install hook runs for a new kernel.
+# What the kernel package's post-install hook runs for a new kernel, once
+# the last kernel has lost its build ("unbuild", not "remove": with a
+# single kernel, removing it would drop the registration as well).
 last=${kvers[-1]}
-dkms remove -m mvgpu -v "$version" -k "$last" >/dev/null 2>&1
+dkms unbuild -m mvgpu -v "$version" -k "$last" >/dev/null 2>&1
 log=$work/autoinstall.log
 /etc/kernel/postinst.d/dkms "$last" >"$log" 2>&1
 status=$(dkms status -m mvgpu -v "$version" -k "$last" 2>/dev/null)
