@@ -19,7 +19,6 @@
 #define SYS_BYTES	(10u << 20)	/* guest memory of the fixture */
 #define NO_EVENT_MS	100
 #define EVENT_MS	5000
-#define MSI_CAP		0x40
 
 FIXTURE(cmd) {
 	struct pgpu_info pg;
@@ -601,21 +600,7 @@ static void irq_setup(struct __test_metadata *_metadata,
 	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, self->efd);
 	if (msi) {
-		uint32_t addr = 0xfee00000;
-		uint16_t data = 0x4041, flags;
-
-		ASSERT_EQ(0, mvgpu_irq_set_eventfd(&G->dev,
-						   VFIO_PCI_MSI_IRQ_INDEX,
-						   self->efd));
-		ASSERT_EQ(0, mvgpu_cfg_write(&G->dev, MSI_CAP + PCI_MSI_ADDRESS_LO,
-					     &addr, 4));
-		ASSERT_EQ(0, mvgpu_cfg_write(&G->dev, MSI_CAP + PCI_MSI_DATA_64,
-					     &data, 2));
-		ASSERT_EQ(0, mvgpu_cfg_read(&G->dev, MSI_CAP + PCI_MSI_FLAGS,
-					    &flags, 2));
-		flags |= PCI_MSI_FLAGS_ENABLE;
-		ASSERT_EQ(0, mvgpu_cfg_write(&G->dev, MSI_CAP + PCI_MSI_FLAGS,
-					     &flags, 2));
+		ASSERT_EQ(0, vgpu_msi_enable(&G->dev, self->efd));
 		cmd |= PCI_COMMAND_INTX_DISABLE;
 	} else {
 		ASSERT_EQ(0, mvgpu_irq_set_eventfd(&G->dev,

@@ -165,24 +165,6 @@ static int track_fd(FIXTURE_DATA(disp) *self, int fd)
 	return fd;
 }
 
-static uint32_t reg_rd(struct __test_metadata *_metadata,
-		       struct mvgpu_dev *dev, uint32_t off)
-{
-	uint32_t v = 0;
-
-	ASSERT_EQ(0, mvgpu_reg_read(dev, off, &v)) TH_LOG("read 0x%x", off);
-	return v;
-}
-
-static void reg_wr(struct __test_metadata *_metadata, struct mvgpu_dev *dev,
-		   uint32_t off, uint32_t val)
-{
-	ASSERT_EQ(0, mvgpu_reg_write(dev, off, val)) TH_LOG("write 0x%x", off);
-}
-
-#define REG_RD(off)		reg_rd(_metadata, &self->dev, off)
-#define REG_WR(off, val)	reg_wr(_metadata, &self->dev, off, val)
-
 struct plane {
 	uint32_t control, format, width, height, stride;
 	uint64_t offset;

@@ -24,7 +24,6 @@
 #define SYS_BYTES	(1u << 20)
 #define EVENT_MS	5000
 #define NO_EVENT_MS	100
-#define MSI_CAP		0x40
 #define LONG_IOVA	0x20000000ull	/* buffers unmapped by the tests */
 #define LONG_BYTES	(4u << 20)
 
@@ -40,36 +39,6 @@ FIXTURE(fault) {
 	char uuid[MVGPU_UUID_LEN + 1];
 	char by_uuid[MVGPU_UUID_LEN + 1];
 };
-
-/* MSI to @efd, every interrupt source enabled. */
-static int gpu_msi(struct gpu *g, int efd)
-{
-	uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-		       PCI_COMMAND_INTX_DISABLE, data = 0x4041, flags;
-	uint32_t addr = 0xfee00000;
-	int ret;
-
-	ret = mvgpu_irq_set_eventfd(&g->dev, VFIO_PCI_MSI_IRQ_INDEX, efd);
-	if (!ret)
-		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_ADDRESS_LO,
-				      &addr, 4);
-	if (!ret)
-		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_DATA_64, &data,
-				      2);
-	if (!ret)
-		ret = mvgpu_cfg_read(&g->dev, MSI_CAP + PCI_MSI_FLAGS, &flags,
-				     2);
-	flags |= PCI_MSI_FLAGS_ENABLE;
-	if (!ret)
-		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_FLAGS, &flags,
-				      2);
-	if (!ret)
-		ret = mvgpu_cfg_write(&g->dev, PCI_COMMAND, &cmd, 2);
-	if (!ret)
-		ret = mvgpu_reg_write(&g->dev, MVGPU_REG_INT_MASK,
-				      MVGPU_INT_ALL);
-	return ret;
-}
 
 FIXTURE_SETUP(fault)
 {

@@ -400,6 +400,16 @@ static inline int kmsg_clean(int fd, char *why, size_t len)
 	return ret;
 }
 
+/* MSI of @g to @efd (vgpu_msi_enable()), every interrupt source unmasked. */
+static inline int gpu_msi(struct gpu *g, int efd)
+{
+	int ret = vgpu_msi_enable(&g->dev, efd);
+
+	if (!ret)
+		ret = mvgpu_reg_write(&g->dev, MVGPU_REG_INT_MASK, MVGPU_INT_ALL);
+	return ret;
+}
+
 /* The seed of a test's random data: MVGPU_SEED, or the clock. */
 static inline uint64_t test_seed(void)
 {

@@ -46,7 +46,6 @@
 #define ROUNDS		3		/* measurements before a share fails */
 #define SLICE_DEFAULT	"2000"
 #define WATCHDOG_DEFAULT "2000"
-#define MSI_CAP		0x40
 #define EVENT_MS	5000
 #define TRACEFS		"/sys/kernel/tracing"
 #define DEBUGFS		"/sys/kernel/debug"
@@ -645,36 +644,6 @@ TEST_S_TIMEOUT(sched, light_latency, 60)
 	       bound_ns / 1e6);
 	EXPECT_GE(bound_ns, lat[samples / 2]);
 	ASSERT_EQ(0, finish(e, sat + 1, why, sizeof(why))) TH_LOG("%s", why);
-}
-
-/* MSI to @efd, every interrupt source enabled. */
-static int gpu_msi(struct gpu *g, int efd)
-{
-	uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-		       PCI_COMMAND_INTX_DISABLE, data = 0x4041, flags = 0;
-	uint32_t addr = 0xfee00000;
-	int ret;
-
-	ret = mvgpu_irq_set_eventfd(&g->dev, VFIO_PCI_MSI_IRQ_INDEX, efd);
-	if (!ret)
-		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_ADDRESS_LO,
-				      &addr, 4);
-	if (!ret)
-		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_DATA_64, &data,
-				      2);
-	if (!ret)
-		ret = mvgpu_cfg_read(&g->dev, MSI_CAP + PCI_MSI_FLAGS, &flags,
-				     2);
-	flags |= PCI_MSI_FLAGS_ENABLE;
-	if (!ret)
-		ret = mvgpu_cfg_write(&g->dev, MSI_CAP + PCI_MSI_FLAGS, &flags,
-				      2);
-	if (!ret)
-		ret = mvgpu_cfg_write(&g->dev, PCI_COMMAND, &cmd, 2);
-	if (!ret)
-		ret = mvgpu_reg_write(&g->dev, MVGPU_REG_INT_MASK,
-				      MVGPU_INT_ALL);
-	return ret;
 }
 
 /* Out of line: GCC sees overlaps that are not there when it inlines. */

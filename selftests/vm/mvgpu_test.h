@@ -9,6 +9,7 @@
 #ifndef MVGPU_TEST_H
 #define MVGPU_TEST_H
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -21,12 +22,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 
 #include <mvgpu/mvgpu_regs.h>
 
 #include "libmvgpu.h"
 
 #define SIM_DRIVER		"mvgpu_sim"
+#define MSI_CAP			0x40	/* the core's only capability */
 #define MDEV_BUS_CLASS		"/sys/class/mdev_bus"
 #define MDEV_DEVICES		"/sys/bus/mdev/devices"
 #define MAX_PGPUS		16
@@ -476,6 +479,56 @@ static inline bool kmsg_contains(int fd, const char *needle)
 			found = true;
 	}
 	return found;
+}
+
+/* BAR0 register access that fails the test on an error. */
+static inline uint32_t reg_rd(struct __test_metadata *_metadata,
+			      struct mvgpu_dev *dev, uint32_t off)
+{
+	uint32_t v = 0;
+
+	ASSERT_EQ(0, mvgpu_reg_read(dev, off, &v))
+		TH_LOG("BAR0 read at 0x%x", off);
+	return le32toh(v);
+}
+
+static inline void reg_wr(struct __test_metadata *_metadata,
+			  struct mvgpu_dev *dev, uint32_t off, uint32_t val)
+{
+	ASSERT_EQ(0, mvgpu_reg_write(dev, off, htole32(val)))
+		TH_LOG("BAR0 write at 0x%x", off);
+}
+
+/* In a test whose fixture holds the open vGPU as @dev. */
+#define REG_RD(off)		reg_rd(_metadata, &self->dev, off)
+#define REG_WR(off, val)	reg_wr(_metadata, &self->dev, off, val)
+
+/*
+ * Route an open vGPU's MSI to @efd as a guest driver and QEMU would: the
+ * eventfd through VFIO_DEVICE_SET_IRQS, then address, data and the enable
+ * bit in the MSI capability, memory decoding and bus mastering on and INTx
+ * off in the command register. Returns 0 or a negative errno.
+ */
+static inline int vgpu_msi_enable(struct mvgpu_dev *dev, int efd)
+{
+	uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+		       PCI_COMMAND_INTX_DISABLE, data = 0x4041, flags = 0;
+	uint32_t addr = 0xfee00000;
+	int ret;
+
+	ret = mvgpu_irq_set_eventfd(dev, VFIO_PCI_MSI_IRQ_INDEX, efd);
+	if (!ret)
+		ret = mvgpu_cfg_write(dev, MSI_CAP + PCI_MSI_ADDRESS_LO, &addr, 4);
+	if (!ret)
+		ret = mvgpu_cfg_write(dev, MSI_CAP + PCI_MSI_DATA_64, &data, 2);
+	if (!ret)
+		ret = mvgpu_cfg_read(dev, MSI_CAP + PCI_MSI_FLAGS, &flags, 2);
+	flags |= PCI_MSI_FLAGS_ENABLE;
+	if (!ret)
+		ret = mvgpu_cfg_write(dev, MSI_CAP + PCI_MSI_FLAGS, &flags, 2);
+	if (!ret)
+		ret = mvgpu_cfg_write(dev, PCI_COMMAND, &cmd, 2);
+	return ret;
 }
 
 /* Offset of the first 64-bit word of @p that is not @val, or -1. */

@@ -20,7 +20,6 @@
 #include "mvgpu_test.h"
 
 #define CFG_SIZE	256
-#define MSI_CAP		0x40	/* where the core puts its only capability */
 #define NO_EVENT_MS	100	/* how long to wait for an event that must not come */
 #define EVENT_MS	2000	/* how long to wait for an event that must come */
 
@@ -142,27 +141,8 @@ static void cfg_wr(struct __test_metadata *_metadata, struct mvgpu_dev *dev,
 		TH_LOG("config write at 0x%x, %zu bytes", off, len);
 }
 
-static uint32_t reg_rd(struct __test_metadata *_metadata,
-		       struct mvgpu_dev *dev, uint32_t off)
-{
-	uint32_t v = 0;
-
-	ASSERT_EQ(0, mvgpu_reg_read(dev, off, &v))
-		TH_LOG("BAR0 read at 0x%x", off);
-	return le32toh(v);
-}
-
-static void reg_wr(struct __test_metadata *_metadata, struct mvgpu_dev *dev,
-		   uint32_t off, uint32_t val)
-{
-	ASSERT_EQ(0, mvgpu_reg_write(dev, off, htole32(val)))
-		TH_LOG("BAR0 write at 0x%x", off);
-}
-
 #define CFG_RD(off, len)	cfg_rd(_metadata, &self->dev, off, len)
 #define CFG_WR(off, val, len)	cfg_wr(_metadata, &self->dev, off, val, len)
-#define REG_RD(off)		reg_rd(_metadata, &self->dev, off)
-#define REG_WR(off, val)	reg_wr(_metadata, &self->dev, off, val)
 
 /* -errno of a pread/pwrite on the device fd at region @index + @off. */
 static int dev_rw(struct mvgpu_dev *dev, uint32_t index, uint64_t off,
