@@ -4,8 +4,8 @@
 #
 # The L2 side of the guest tier (selftests/guest/guest_test.sh passes this
 # file to tools/vm/run-l2 as its snippet): busybox sh in the nested guest,
-# with the vGPU, mvgpu_drm.ko in /root, the guest tools and modetest in
-# /usr/bin. Each step is framed by "== STEP <name>" and
+# with the vGPU, mvgpu_drm.ko in /root, the guest tools, mvgpu-drm-smoke
+# and modetest in /usr/bin. Each step is framed by "== STEP <name>" and
 # "== RESULT <name> <exit status>" lines for the L1 side to judge. The
 # pattern steps hold the picture until the L1 side has taken its
 # screendump and writes a line to /dev/ttyS3.
@@ -94,5 +94,21 @@ for variant in cpu gpu_atomic; do
 	wait $pid
 	result "pattern_$variant" $?
 done
+step fbdev
+# The driver's fbdev emulation: fb0, and the console on it.
+ls -l /dev/fb0 2>&1
+dmesg | grep -E 'fb0' | tail -5
+[ -e /dev/fb0 ]
+result fbdev $?
+
+step smoke
+# The driver's ioctls without libdrm, refused packets, and recovery from a
+# hang, a queue error and a vGPU reset (last: it resets the vGPU).
+mvgpu-drm-smoke /dev/dri/renderD128
+result smoke $?
+
+step rmmod
+rmmod mvgpu_drm
+result rmmod $?
 dmesg | grep -i mvgpu | tail -20
 exit 0

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Smoke test of the mvgpu guest DRM driver, run in a nested L2 guest by
- * guest_drv_test.sh: the driver's ioctls used directly (no libdrm), one
- * "ok"/"not ok" line per check. Static, so the L2 initramfs needs nothing
- * else.
+ * Smoke test of the mvgpu guest DRM driver, run in the nested L2 guest of
+ * the guest tier (selftests/guest/l2-guest.sh): the driver's ioctls used
+ * directly (no libdrm), one "ok"/"not ok" line per check. Static, so it
+ * needs no library in the L2 initramfs.
  *
  * Checks: the DRM device is mvgpu; parameters; VRAM and SYSTEM objects are
  * zeroed and mappable; FILL into each through a submit, WAIT, read back;

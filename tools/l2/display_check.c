@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * display_check: the host side of the nested display test, run in L1.
+ * display_check: screendumps of a QEMU through its QMP socket, checked
+ * against the test pattern; run in L1 by the nested display and guest
+ * tests and by the demo.
  *
  *   display_check screendump SOCKET FILE   ask the QEMU behind the QMP
  *                                          socket SOCKET for a screendump
