@@ -33,7 +33,7 @@ echo "vGPU $uuid ($type) on $pgpu; L1 kernel $(uname -r); L2 boots under TCG ins
 mapfile -t files < <("$repo/tools/guest/l2-files" --module "$ko" \
 	"$repo/build/guest/mvgpu-gbench")
 # The snippet gets the arguments quoted for sh.
-"$repo/tools/vm/run-l2" --timeout 1800 --mem 1024 "${files[@]}" \
+"$repo/tools/vm/run-l2" --timeout 1800 --idle-timeout 0 --mem 1024 "${files[@]}" \
 	--qemu-arg -device \
 	--qemu-arg "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" \
 	-- "insmod /root/mvgpu_drm.ko && mvgpu-gbench ${args[*]@Q}"
