@@ -235,7 +235,7 @@ l2_step modetest_p "modetest -M mvgpu -p lists CRTCs and planes"
 l2_step modetest_s "modetest -M mvgpu -s sets a mode"
 l2_step pattern_cpu "mvgpu-kms-pattern: CPU drawing, drmModeSetCrtc"
 l2_step pattern_gpu_atomic "mvgpu-kms-pattern: vGPU BLIT drawing, atomic commit"
-l2_step fbdev "fbdev emulation: /dev/fb0"
+l2_step fbdev "fbdev emulation: a /dev/fb device"
 
 # Each check of mvgpu-drm-smoke is a test of this tier.
 while read -r line; do
