@@ -7,7 +7,7 @@
 # (build/ecosystem/vgpu_hold, on libmvgpu) that ran jobs and faulted shows
 # its owner process and its counters; the table and --watch modes work;
 # --set-* changes the scheduler settings and reports refused values
-# (EINVAL) without changing anything.
+# (EINVAL, ERANGE) without changing anything.
 #
 #   make -C selftests/ecosystem      (on the host)
 #   tools/vm/run -- selftests/ecosystem/smi_test.sh
@@ -313,8 +313,8 @@ sed 's/^/# | /' "$work/table"
 ktap_test_status $rc "the table (weighted, 500 us, watchdog off; weight 300, cap 50%) and the JSON show the new settings" \
 	"$(table_row "$work/table" "pGPU           policy" "$p0")"
 
-# refused ARGS...: exit status 1, "Invalid argument" and the valid range
-# on stderr, and no setting changed.
+# refused ERROR ARGS...: exit status 1, the kernel's error message ERROR
+# and the valid range on stderr, and no setting changed.
 settings_now() {
 	local pgpu vgpu
 	read_files "$a0" sched_policy sched_slice_us sched_watchdog_ms
@@ -324,30 +324,33 @@ settings_now() {
 	files="$pgpu $vgpu"
 }
 refused() {
-	local before after out rc
+	local before after out rc error=$1
+	shift
 	settings_now
 	before=$files
 	out=$("$smi" "$@" 2>&1)
 	rc=$?
 	settings_now
 	after=$files
-	if [[ $rc -ne 1 || $out != *"Invalid argument (valid: "* || $before != "$after" ]]; then
+	if [[ $rc -ne 1 || $out != *"$error (valid: "* || $before != "$after" ]]; then
 		echo "#   mvgpu-smi $*: exit $rc, '$out', settings $before -> $after"
 		return 1
 	fi
 }
 bad=0
-refused --set-policy "$p0" round_robin || bad=1
-refused --set-slice-us "$p0" 99 || bad=1
-refused --set-slice-us "$p0" 100001 || bad=1
-refused --set-slice-us "$p0" -5 || bad=1
-refused --set-watchdog-ms "$p0" 9 || bad=1
-refused --set-watchdog-ms "$p0" 60001 || bad=1
-refused --set-weight "$u_quarter" 0 || bad=1
-refused --set-weight "$u_quarter" 10001 || bad=1
-refused --set-cap "$u_quarter" 101 || bad=1
-refused --set-cap "$u_quarter" 5x || bad=1
-ktap_test_status $bad "out-of-range values and unknown policies: EINVAL reported with the valid range, exit 1, nothing changed"
+einval="Invalid argument" erange="Numerical result out of range"
+refused "$einval" --set-policy "$p0" round_robin || bad=1
+refused "$erange" --set-slice-us "$p0" 99 || bad=1
+refused "$erange" --set-slice-us "$p0" 100001 || bad=1
+refused "$einval" --set-slice-us "$p0" -5 || bad=1
+refused "$erange" --set-watchdog-ms "$p0" 9 || bad=1
+refused "$erange" --set-watchdog-ms "$p0" 60001 || bad=1
+refused "$erange" --set-weight "$u_quarter" 0 || bad=1
+refused "$erange" --set-weight "$u_quarter" 10001 || bad=1
+refused "$erange" --set-weight "$u_quarter" 4294967296 || bad=1
+refused "$erange" --set-cap "$u_quarter" 101 || bad=1
+refused "$einval" --set-cap "$u_quarter" 5x || bad=1
+ktap_test_status $bad "unknown policies and non-numbers (EINVAL), out-of-range values (ERANGE): reported with the valid range, exit 1, nothing changed"
 
 out=$("$smi" --set-weight "$u_quarter" 200 --set-slice-us "$p0" 50 --set-weight "$u_quarter" 400 2>&1)
 rc=$?

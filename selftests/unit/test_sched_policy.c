@@ -649,16 +649,16 @@ TEST(invalid_settings_change_nothing)
 	memcpy(before.e, e, sizeof(e));
 	EXPECT_EQ(-EINVAL, mvgpu_sched_set_policy(&s, MVGPU_SCHED_NR_POLICIES, 6 * MS));
 	EXPECT_EQ(-EINVAL, mvgpu_sched_set_policy(&s, (enum mvgpu_sched_policy_id)-1, 6 * MS));
-	EXPECT_EQ(-EINVAL, mvgpu_sched_set_slice(&s, 0));
-	EXPECT_EQ(-EINVAL, mvgpu_sched_set_slice(&s, MVGPU_SCHED_SLICE_MIN_NS - 1));
-	EXPECT_EQ(-EINVAL, mvgpu_sched_set_slice(&s, MVGPU_SCHED_SLICE_MAX_NS + 1));
-	EXPECT_EQ(-EINVAL, mvgpu_sched_set_slice(&s, U64_MAX));
+	EXPECT_EQ(-ERANGE, mvgpu_sched_set_slice(&s, 0));
+	EXPECT_EQ(-ERANGE, mvgpu_sched_set_slice(&s, MVGPU_SCHED_SLICE_MIN_NS - 1));
+	EXPECT_EQ(-ERANGE, mvgpu_sched_set_slice(&s, MVGPU_SCHED_SLICE_MAX_NS + 1));
+	EXPECT_EQ(-ERANGE, mvgpu_sched_set_slice(&s, U64_MAX));
 	for (i = 0; i < 4; i++) {
-		EXPECT_EQ(-EINVAL, mvgpu_sched_set_weight(&s, &e[i], 0));
-		EXPECT_EQ(-EINVAL, mvgpu_sched_set_weight(&s, &e[i], MVGPU_SCHED_WEIGHT_MAX + 1));
-		EXPECT_EQ(-EINVAL, mvgpu_sched_set_weight(&s, &e[i], U32_MAX));
-		EXPECT_EQ(-EINVAL, mvgpu_sched_set_cap(&s, &e[i], 101));
-		EXPECT_EQ(-EINVAL, mvgpu_sched_set_cap(&s, &e[i], U32_MAX));
+		EXPECT_EQ(-ERANGE, mvgpu_sched_set_weight(&s, &e[i], 0));
+		EXPECT_EQ(-ERANGE, mvgpu_sched_set_weight(&s, &e[i], MVGPU_SCHED_WEIGHT_MAX + 1));
+		EXPECT_EQ(-ERANGE, mvgpu_sched_set_weight(&s, &e[i], U32_MAX));
+		EXPECT_EQ(-ERANGE, mvgpu_sched_set_cap(&s, &e[i], 101));
+		EXPECT_EQ(-ERANGE, mvgpu_sched_set_cap(&s, &e[i], U32_MAX));
 	}
 	memcpy(&after.s, &s, sizeof(s));
 	memcpy(after.e, e, sizeof(e));

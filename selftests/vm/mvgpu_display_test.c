@@ -807,13 +807,22 @@ TEST_S(disp, dmabuf)
 	uint32_t id1, id2, bad;
 	int buf1, buf2;
 
-	/* Off by default; only 0 and 1 are accepted. */
+	/*
+	 * Off by default; only 0 and 1 are accepted (ERANGE for other
+	 * numbers, EINVAL for what is not one), and a refusal changes nothing.
+	 */
 	ASSERT_EQ(0, dmabuf_attr(self->uuid, NULL));
-	ASSERT_EQ(-EINVAL, dmabuf_attr(self->uuid, "2"));
+	ASSERT_EQ(-ERANGE, dmabuf_attr(self->uuid, "2"));
+	ASSERT_EQ(-ERANGE, dmabuf_attr(self->uuid, "4294967296"));
 	ASSERT_EQ(-EINVAL, dmabuf_attr(self->uuid, "-1"));
 	ASSERT_EQ(-EINVAL, dmabuf_attr(self->uuid, "on"));
 	ASSERT_EQ(-EINVAL, dmabuf_attr(self->uuid, "\n"));
 	ASSERT_EQ(0, dmabuf_attr(self->uuid, NULL));
+	ASSERT_EQ(0, dmabuf_attr(self->uuid, "1"));
+	ASSERT_EQ(-ERANGE, dmabuf_attr(self->uuid, "2"));
+	ASSERT_EQ(-EINVAL, dmabuf_attr(self->uuid, "0x"));
+	ASSERT_EQ(1, dmabuf_attr(self->uuid, NULL));
+	ASSERT_EQ(0, dmabuf_attr(self->uuid, "0"));
 	ASSERT_EQ(MVGPU_DISP_STATUS_ENABLED, SET_PLANE(&p));
 	ASSERT_EQ(-EINVAL, gfx_query(fd, VFIO_GFX_PLANE_TYPE_DMABUF,
 				     PLANE_TYPE_PRIMARY, &info));

@@ -773,28 +773,55 @@ TEST_S_TIMEOUT(sched, watchdog, 150)
 	}
 }
 
-/* Writes that must fail with EINVAL and leave every setting as it was. */
+/* A write that must fail, and the errno it must fail with. */
+struct bad_write {
+	const char *attr;
+	const char *val;
+	int err;
+};
+
+/*
+ * Writes that must fail with the documented errno (EINVAL: not a number or
+ * not a policy; ERANGE: a number out of range or beyond 32 bits) and leave
+ * every setting as it was; read-only files refuse to open for writing.
+ */
 TEST_S(sched, invalid_settings)
 {
-	static const char *const bad_pgpu[][2] = {
-		{ "sched_policy", "bogus" }, { "sched_policy", "\n" },
-		{ "sched_policy", "best_effort_x" },
-		{ "sched_policy", "weighted2" }, { "sched_policy", "fixed" },
-		{ "sched_slice_us", "99" }, { "sched_slice_us", "100001" },
-		{ "sched_slice_us", "0" }, { "sched_slice_us", "-1" },
-		{ "sched_slice_us", "abc" }, { "sched_slice_us", "2000x" },
-		{ "sched_slice_us", "18446744073709551617" },
-		{ "sched_slice_us", "4294969296" },
-		{ "sched_watchdog_ms", "9" }, { "sched_watchdog_ms", "1" },
-		{ "sched_watchdog_ms", "60001" }, { "sched_watchdog_ms", "-5" },
-		{ "sched_watchdog_ms", "x" },
+	static const struct bad_write bad_pgpu[] = {
+		{ "sched_policy", "bogus", EINVAL },
+		{ "sched_policy", "\n", EINVAL },
+		{ "sched_policy", "best_effort_x", EINVAL },
+		{ "sched_policy", "weighted2", EINVAL },
+		{ "sched_policy", "fixed", EINVAL },
+		{ "sched_slice_us", "99", ERANGE },
+		{ "sched_slice_us", "100001", ERANGE },
+		{ "sched_slice_us", "0", ERANGE },
+		{ "sched_slice_us", "-1", EINVAL },
+		{ "sched_slice_us", "abc", EINVAL },
+		{ "sched_slice_us", "2000x", EINVAL },
+		{ "sched_slice_us", "\n", EINVAL },
+		{ "sched_slice_us", "18446744073709551617", ERANGE },
+		{ "sched_slice_us", "4294969296", ERANGE },
+		{ "sched_watchdog_ms", "9", ERANGE },
+		{ "sched_watchdog_ms", "1", ERANGE },
+		{ "sched_watchdog_ms", "60001", ERANGE },
+		{ "sched_watchdog_ms", "4294967295", ERANGE },
+		{ "sched_watchdog_ms", "-5", EINVAL },
+		{ "sched_watchdog_ms", "x", EINVAL },
 	};
-	static const char *const bad_vgpu[][2] = {
-		{ "sched_weight", "0" }, { "sched_weight", "10001" },
-		{ "sched_weight", "-1" }, { "sched_weight", "a" },
-		{ "sched_weight", "4294967396" },
-		{ "sched_cap_pct", "101" }, { "sched_cap_pct", "-1" },
-		{ "sched_cap_pct", "x" }, { "sched_cap_pct", "4294967296" },
+	static const struct bad_write bad_vgpu[] = {
+		{ "sched_weight", "0", ERANGE },
+		{ "sched_weight", "10001", ERANGE },
+		{ "sched_weight", "-1", EINVAL },
+		{ "sched_weight", "a", EINVAL },
+		{ "sched_weight", "4294967396", ERANGE },
+		{ "sched_cap_pct", "101", ERANGE },
+		{ "sched_cap_pct", "-1", EINVAL },
+		{ "sched_cap_pct", "x", EINVAL },
+		{ "sched_cap_pct", "4294967296", ERANGE },
+		{ "display_dmabuf", "2", ERANGE },
+		{ "display_dmabuf", "on", EINVAL },
+		{ "display_dmabuf", "-1", EINVAL },
 	};
 	static const char *const good_pgpu[][2] = {
 		{ "sched_slice_us", "100" }, { "sched_slice_us", "100000" },
@@ -807,15 +834,19 @@ TEST_S(sched, invalid_settings)
 	static const char *const good_vgpu[][2] = {
 		{ "sched_weight", "1" }, { "sched_weight", "10000" },
 		{ "sched_cap_pct", "100" }, { "sched_cap_pct", "0" },
+		{ "display_dmabuf", "0" }, { "display_dmabuf", "1" },
 		{ "sched_weight", "250" }, { "sched_cap_pct", "30" },
 	};
 	static const char *const ro_vgpu[] = {
-		"sched_share_ppm", "busy_ns", "jobs", "preemptions", "faults",
-		"resets", "utilization",
+		"vram_bytes", "queues", "context", "sched_share_ppm", "busy_ns",
+		"jobs", "preemptions", "faults", "resets", "utilization",
 	};
 	static const char *const ro_pgpu[] = {
-		"sched_busy_ns", "sched_jobs", "sched_preemptions",
-		"sched_faults", "sched_resets", "sched_utilization", "engines",
+		"vram_total_bytes", "vram_free_bytes", "vram_chunk_bytes",
+		"engines", "queues_total", "queues_free", "contexts_total",
+		"contexts_free", "vgpus", "id", "sched_busy_ns", "sched_jobs",
+		"sched_preemptions", "sched_faults", "sched_resets",
+		"sched_utilization",
 	};
 	struct sched_env *e = &self->e;
 	const char *uuid;
@@ -844,14 +875,19 @@ TEST_S(sched, invalid_settings)
 		EXPECT_STREQ(good_vgpu[i][1], buf);
 	}
 
-	/* Now weighted, 3000 us, 5000 ms, weight 250, cap 30: bad writes. */
+	/*
+	 * Now weighted, 3000 us, 5000 ms, weight 250, cap 30, dma-bufs on:
+	 * bad writes.
+	 */
 	for (size_t i = 0; i < ARRAY_SIZE(bad_pgpu); i++) {
-		EXPECT_EQ(-EINVAL, pgpu_set(e, bad_pgpu[i][0], bad_pgpu[i][1]))
-			TH_LOG("%s=%s", bad_pgpu[i][0], bad_pgpu[i][1]);
+		EXPECT_EQ(-bad_pgpu[i].err,
+			  pgpu_set(e, bad_pgpu[i].attr, bad_pgpu[i].val))
+			TH_LOG("%s=%s", bad_pgpu[i].attr, bad_pgpu[i].val);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(bad_vgpu); i++) {
-		EXPECT_EQ(-EINVAL, vgpu_set(uuid, bad_vgpu[i][0], bad_vgpu[i][1]))
-			TH_LOG("%s=%s", bad_vgpu[i][0], bad_vgpu[i][1]);
+		EXPECT_EQ(-bad_vgpu[i].err,
+			  vgpu_set(uuid, bad_vgpu[i].attr, bad_vgpu[i].val))
+			TH_LOG("%s=%s", bad_vgpu[i].attr, bad_vgpu[i].val);
 	}
 	ASSERT_LT(0, pgpu_get(e, "sched_policy", buf, sizeof(buf)));
 	EXPECT_STREQ("weighted", buf);
@@ -863,18 +899,21 @@ TEST_S(sched, invalid_settings)
 	EXPECT_STREQ("250", buf);
 	ASSERT_LT(0, vgpu_get(uuid, "sched_cap_pct", buf, sizeof(buf)));
 	EXPECT_STREQ("30", buf);
+	ASSERT_LT(0, vgpu_get(uuid, "display_dmabuf", buf, sizeof(buf)));
+	EXPECT_STREQ("1", buf);
+	ASSERT_EQ(0, vgpu_set(uuid, "display_dmabuf", "0"));
 
-	/* Read-only counters refuse writes. */
+	/* Read-only files cannot be opened for writing, even by root. */
 	for (size_t i = 0; i < ARRAY_SIZE(ro_vgpu); i++) {
 		ASSERT_LT(0, vgpu_get(uuid, ro_vgpu[i], buf, sizeof(buf)))
 			TH_LOG("%s", ro_vgpu[i]);
-		EXPECT_GT(0, vgpu_set(uuid, ro_vgpu[i], "1"))
+		EXPECT_EQ(-EACCES, vgpu_set(uuid, ro_vgpu[i], "1"))
 			TH_LOG("%s", ro_vgpu[i]);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(ro_pgpu); i++) {
 		ASSERT_LT(0, pgpu_get(e, ro_pgpu[i], buf, sizeof(buf)))
 			TH_LOG("%s", ro_pgpu[i]);
-		EXPECT_GT(0, pgpu_set(e, ro_pgpu[i], "1"))
+		EXPECT_EQ(-EACCES, pgpu_set(e, ro_pgpu[i], "1"))
 			TH_LOG("%s", ro_pgpu[i]);
 	}
 }

@@ -1110,7 +1110,7 @@ static void smi_print_json(const struct smi_snapshot *snap, bool compact)
  * @attr: file in the target's mvgpu/ directory
  * @vgpu: the target is a vGPU (UUID), else a pGPU (PCI address)
  * @what: the value's name in the usage and errors
- * @valid: the values the kernel takes, for the EINVAL message
+ * @valid: the values the kernel takes, for the EINVAL and ERANGE messages
  */
 struct smi_knob {
 	const char *option;
@@ -1170,8 +1170,9 @@ static bool smi_setting_dir(const struct smi_setting *set, char *dir,
 
 /*
  * Writes one setting and prints what the kernel reads back. The kernel
- * checks the value (EINVAL and no change when it is out of range); the
- * tool only explains the refusal.
+ * checks the value (no change, and EINVAL when it is not a number or
+ * policy, ERANGE when it is out of range); the tool only explains the
+ * refusal.
  */
 static bool smi_apply_setting(const struct smi_setting *set)
 {
@@ -1206,11 +1207,13 @@ static bool smi_apply_setting(const struct smi_setting *set)
 	}
 	close(fd);
 	if (n != (ssize_t)len) {
+		bool bad_value = err == EINVAL || err == ERANGE;
+
 		fprintf(stderr, "mvgpu-smi: %s: %s '%s' refused: %s%s%s%s\n",
 			set->target, knob->attr, set->value, strerror(err),
-			err == EINVAL ? " (valid: " : "",
-			err == EINVAL ? knob->valid : "",
-			err == EINVAL ? ")" : "");
+			bad_value ? " (valid: " : "",
+			bad_value ? knob->valid : "",
+			bad_value ? ")" : "");
 		return false;
 	}
 	if (!smi_read(path, now, sizeof(now)))

@@ -232,6 +232,12 @@ static inline struct mvgpu_type *mdev_type_to_type(struct mdev_type *mtype)
 
 /* mvgpu_pgpu.c */
 extern struct mdev_driver mvgpu_mdev_driver;
+struct mvgpu_pgpu *mvgpu_pgpu_find(struct device *dev);
+
+/* mvgpu_sysfs.c */
+void mvgpu_sysfs_init(void);
+extern const struct attribute_group mvgpu_pgpu_group;
+extern const struct attribute_group *mvgpu_vgpu_groups[];
 
 /* mvgpu_vgpu.c */
 int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type);
@@ -241,7 +247,6 @@ int mvgpu_vgpu_vram_clear(struct mvgpu_vgpu *vgpu);
 int mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 offset, void *buf,
 		       size_t len, bool write);
 int mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu);
-extern const struct attribute_group *mvgpu_vgpu_groups[];
 
 /* mvgpu_queue.c */
 bool mvgpu_queue_reg(u32 offset);

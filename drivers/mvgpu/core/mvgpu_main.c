@@ -23,6 +23,7 @@ static int __init mvgpu_init(void)
 {
 	int ret;
 
+	mvgpu_sysfs_init();
 	mvgpu_debugfs_init();
 	ret = mdev_register_driver(&mvgpu_mdev_driver);
 	if (ret)

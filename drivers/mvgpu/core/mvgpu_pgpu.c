@@ -40,7 +40,16 @@ static const struct {
 static DEFINE_MUTEX(mvgpu_pgpus_lock);
 static LIST_HEAD(mvgpu_pgpus);
 
-static struct mvgpu_pgpu *mvgpu_pgpu_find(struct device *dev)
+/**
+ * mvgpu_pgpu_find() - the pGPU registered for a device
+ * @dev: the device a backend registered
+ *
+ * For the sysfs files in @dev's mvgpu/ directory: they exist only while the
+ * pGPU is registered, so the pGPU outlives every call of theirs.
+ *
+ * Return: the pGPU, or NULL if @dev is not (or no longer) one.
+ */
+struct mvgpu_pgpu *mvgpu_pgpu_find(struct device *dev)
 {
 	struct mvgpu_pgpu *pgpu, *found = NULL;
 
@@ -132,173 +141,6 @@ static int mvgpu_caps_validate(struct device *dev,
 	}
 	return 0;
 }
-
-#define MVGPU_PGPU_ATTR(_name, _expr)					\
-static ssize_t _name##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);			\
-	u64 value;							\
-									\
-	if (!pgpu)							\
-		return -ENODEV;						\
-	mutex_lock(&pgpu->lock);					\
-	value = (_expr);						\
-	mutex_unlock(&pgpu->lock);					\
-	return sysfs_emit(buf, "%llu\n", value);			\
-}									\
-static DEVICE_ATTR_RO(_name)
-
-MVGPU_PGPU_ATTR(vram_total_bytes, pgpu->caps.vram_size);
-MVGPU_PGPU_ATTR(vram_free_bytes,
-		(u64)pgpu->pool.free_chunks * pgpu->pool.chunk_size);
-MVGPU_PGPU_ATTR(vram_chunk_bytes, pgpu->caps.vram_chunk_size);
-MVGPU_PGPU_ATTR(engines, pgpu->caps.num_engines);
-MVGPU_PGPU_ATTR(queues_total, pgpu->caps.num_queues);
-MVGPU_PGPU_ATTR(queues_free, pgpu->pool.free_queues);
-MVGPU_PGPU_ATTR(contexts_total, pgpu->caps.num_contexts);
-MVGPU_PGPU_ATTR(contexts_free, pgpu->pool.free_contexts);
-MVGPU_PGPU_ATTR(vgpus, pgpu->num_vgpus);
-MVGPU_PGPU_ATTR(id, pgpu->sched.id);
-
-#define MVGPU_PGPU_STAT_ATTR(_name, _field)				\
-static ssize_t _name##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);			\
-	struct mvgpu_sched_stats stats;					\
-									\
-	if (!pgpu)							\
-		return -ENODEV;						\
-	mvgpu_pgpu_sched_stats(pgpu, &stats);				\
-	return sysfs_emit(buf, "%llu\n", (u64)stats._field);		\
-}									\
-static DEVICE_ATTR_RO(_name)
-
-MVGPU_PGPU_STAT_ATTR(sched_busy_ns, busy_ns);
-MVGPU_PGPU_STAT_ATTR(sched_jobs, jobs);
-MVGPU_PGPU_STAT_ATTR(sched_preemptions, preemptions);
-MVGPU_PGPU_STAT_ATTR(sched_faults, faults);
-MVGPU_PGPU_STAT_ATTR(sched_resets, resets);
-MVGPU_PGPU_STAT_ATTR(sched_utilization, utilization);
-
-static ssize_t sched_policy_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
-{
-	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
-	enum mvgpu_sched_policy_id policy;
-
-	if (!pgpu)
-		return -ENODEV;
-	spin_lock(&pgpu->sched.lock);
-	policy = pgpu->sched.policy.policy;
-	spin_unlock(&pgpu->sched.lock);
-	return sysfs_emit(buf, "%s\n", mvgpu_sched_policy_name(policy));
-}
-
-static ssize_t sched_policy_store(struct device *dev,
-				  struct device_attribute *attr,
-				  const char *buf, size_t count)
-{
-	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
-	int ret;
-
-	if (!pgpu)
-		return -ENODEV;
-	ret = mvgpu_pgpu_sched_set_policy(pgpu, buf);
-	return ret ? ret : count;
-}
-static DEVICE_ATTR_RW(sched_policy);
-
-static ssize_t sched_slice_us_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
-	u64 slice_ns;
-
-	if (!pgpu)
-		return -ENODEV;
-	spin_lock(&pgpu->sched.lock);
-	slice_ns = pgpu->sched.policy.slice_ns;
-	spin_unlock(&pgpu->sched.lock);
-	return sysfs_emit(buf, "%llu\n", div_u64(slice_ns, NSEC_PER_USEC));
-}
-
-static ssize_t sched_slice_us_store(struct device *dev,
-				    struct device_attribute *attr,
-				    const char *buf, size_t count)
-{
-	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
-	u32 slice_us;
-	int ret;
-
-	if (!pgpu)
-		return -ENODEV;
-	ret = kstrtou32(buf, 0, &slice_us);
-	if (!ret)
-		ret = mvgpu_pgpu_sched_set_slice_us(pgpu, slice_us);
-	return ret ? -EINVAL : count;
-}
-static DEVICE_ATTR_RW(sched_slice_us);
-
-static ssize_t sched_watchdog_ms_show(struct device *dev,
-				      struct device_attribute *attr, char *buf)
-{
-	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
-	u32 ms;
-
-	if (!pgpu)
-		return -ENODEV;
-	spin_lock(&pgpu->sched.lock);
-	ms = pgpu->sched.watchdog_ms;
-	spin_unlock(&pgpu->sched.lock);
-	return sysfs_emit(buf, "%u\n", ms);
-}
-
-static ssize_t sched_watchdog_ms_store(struct device *dev,
-				       struct device_attribute *attr,
-				       const char *buf, size_t count)
-{
-	struct mvgpu_pgpu *pgpu = mvgpu_pgpu_find(dev);
-	u32 ms;
-	int ret;
-
-	if (!pgpu)
-		return -ENODEV;
-	ret = kstrtou32(buf, 0, &ms);
-	if (!ret)
-		ret = mvgpu_pgpu_sched_set_watchdog_ms(pgpu, ms);
-	return ret ? -EINVAL : count;
-}
-static DEVICE_ATTR_RW(sched_watchdog_ms);
-
-static struct attribute *mvgpu_pgpu_attrs[] = {
-	&dev_attr_vram_total_bytes.attr,
-	&dev_attr_vram_free_bytes.attr,
-	&dev_attr_vram_chunk_bytes.attr,
-	&dev_attr_engines.attr,
-	&dev_attr_queues_total.attr,
-	&dev_attr_queues_free.attr,
-	&dev_attr_contexts_total.attr,
-	&dev_attr_contexts_free.attr,
-	&dev_attr_vgpus.attr,
-	&dev_attr_id.attr,
-	&dev_attr_sched_policy.attr,
-	&dev_attr_sched_slice_us.attr,
-	&dev_attr_sched_watchdog_ms.attr,
-	&dev_attr_sched_busy_ns.attr,
-	&dev_attr_sched_jobs.attr,
-	&dev_attr_sched_preemptions.attr,
-	&dev_attr_sched_faults.attr,
-	&dev_attr_sched_resets.attr,
-	&dev_attr_sched_utilization.attr,
-	NULL,
-};
-
-static const struct attribute_group mvgpu_pgpu_group = {
-	.name = "mvgpu",
-	.attrs = mvgpu_pgpu_attrs,
-};
 
 /**
  * mvgpu_pgpu_register() - offer a physical GPU to the mediation core

@@ -711,7 +711,7 @@ int mvgpu_sched_set_policy(struct mvgpu_sched *s,
  * Applies from the next pick; running entities finish the slice they
  * have. Token buckets take the new size (credit above it is dropped).
  *
- * Return: 0, or -EINVAL when out of range (nothing changes).
+ * Return: 0, or -ERANGE when out of range (nothing changes).
  */
 int mvgpu_sched_set_slice(struct mvgpu_sched *s, u64 slice_ns)
 {
@@ -719,7 +719,7 @@ int mvgpu_sched_set_slice(struct mvgpu_sched *s, u64 slice_ns)
 
 	if (slice_ns < MVGPU_SCHED_SLICE_MIN_NS ||
 	    slice_ns > MVGPU_SCHED_SLICE_MAX_NS)
-		return -EINVAL;
+		return -ERANGE;
 	s->slice_ns = slice_ns;
 	/* Throttling thresholds and deadlines depend on the slice. */
 	list_for_each_entry(e, &s->entities, link) {
@@ -749,13 +749,13 @@ int mvgpu_sched_set_slice(struct mvgpu_sched *s, u64 slice_ns)
  *
  * Applies to the time @e is charged from now on.
  *
- * Return: 0, or -EINVAL when out of range (nothing changes).
+ * Return: 0, or -ERANGE when out of range (nothing changes).
  */
 int mvgpu_sched_set_weight(struct mvgpu_sched *s,
 			   struct mvgpu_sched_entity *e, u32 weight)
 {
 	if (weight < MVGPU_SCHED_WEIGHT_MIN || weight > MVGPU_SCHED_WEIGHT_MAX)
-		return -EINVAL;
+		return -ERANGE;
 	(void)s;	/* it applies at the next charge: nothing to requeue */
 	e->weight = weight;
 	return 0;
@@ -770,7 +770,7 @@ int mvgpu_sched_set_weight(struct mvgpu_sched *s,
  *
  * A newly capped entity starts with one slice of tokens.
  *
- * Return: 0, or -EINVAL when out of range (nothing changes).
+ * Return: 0, or -ERANGE when out of range (nothing changes).
  */
 int mvgpu_sched_set_cap(struct mvgpu_sched *s, struct mvgpu_sched_entity *e,
 			u32 cap_pct)
@@ -778,7 +778,7 @@ int mvgpu_sched_set_cap(struct mvgpu_sched *s, struct mvgpu_sched_entity *e,
 	u64 old_rate = mvgpu_sched_rate(s, e);
 
 	if (cap_pct > MVGPU_SCHED_CAP_MAX)
-		return -EINVAL;
+		return -ERANGE;
 	if (old_rate)
 		mvgpu_sched_refill(s, e, old_rate, s->clock);
 	e->cap_pct = cap_pct;

@@ -208,7 +208,10 @@ struct mvgpu_sched_entity *mvgpu_sched_pick(struct mvgpu_sched *s, u64 now,
 void mvgpu_sched_charge(struct mvgpu_sched *s, struct mvgpu_sched_entity *e,
 			u64 ran_ns, bool still_runnable, u64 now);
 
-/* Settings: 0, or -EINVAL leaving everything unchanged. */
+/*
+ * Settings: 0, or -EINVAL (unknown policy) or -ERANGE (value out of range)
+ * leaving everything unchanged.
+ */
 int mvgpu_sched_set_policy(struct mvgpu_sched *s,
 			   enum mvgpu_sched_policy_id policy, u64 now);
 int mvgpu_sched_set_slice(struct mvgpu_sched *s, u64 slice_ns);

@@ -10,7 +10,8 @@
  * The policy and its settings can change at any time, vGPUs running: the
  * change is made under the scheduler lock and every engine is asked to
  * preempt, so the new setting is in force within one preemption interval.
- * A value out of range changes nothing and is refused with -EINVAL. The
+ * A value out of range changes nothing and is refused with -ERANGE, an
+ * unknown policy name with -EINVAL. The
  * sysfs attributes of pGPUs and vGPUs are the only callers.
  */
 
@@ -54,7 +55,7 @@ int mvgpu_pgpu_sched_set_policy(struct mvgpu_pgpu *pgpu, const char *name)
  * @pgpu: the pGPU
  * @slice_us: microseconds, 100..100000
  *
- * Return: 0, or -EINVAL out of range (nothing changes).
+ * Return: 0, or -ERANGE out of range (nothing changes).
  */
 int mvgpu_pgpu_sched_set_slice_us(struct mvgpu_pgpu *pgpu, u32 slice_us)
 {
@@ -74,7 +75,7 @@ int mvgpu_pgpu_sched_set_slice_us(struct mvgpu_pgpu *pgpu, u32 slice_us)
  * @pgpu: the pGPU
  * @ms: 0 (off) or MVGPU_SCHED_WATCHDOG_MIN_MS..MVGPU_SCHED_WATCHDOG_MAX_MS
  *
- * Return: 0, or -EINVAL out of range (nothing changes).
+ * Return: 0, or -ERANGE out of range (nothing changes).
  */
 int mvgpu_pgpu_sched_set_watchdog_ms(struct mvgpu_pgpu *pgpu, u32 ms)
 {
@@ -82,7 +83,7 @@ int mvgpu_pgpu_sched_set_watchdog_ms(struct mvgpu_pgpu *pgpu, u32 ms)
 
 	if (ms && (ms < MVGPU_SCHED_WATCHDOG_MIN_MS ||
 		   ms > MVGPU_SCHED_WATCHDOG_MAX_MS))
-		return -EINVAL;
+		return -ERANGE;
 	spin_lock(&ps->lock);
 	ps->watchdog_ms = ms;
 	spin_unlock(&ps->lock);
@@ -95,7 +96,7 @@ int mvgpu_pgpu_sched_set_watchdog_ms(struct mvgpu_pgpu *pgpu, u32 ms)
  * @vgpu: the vGPU
  * @weight: MVGPU_SCHED_WEIGHT_MIN..MVGPU_SCHED_WEIGHT_MAX
  *
- * Return: 0, or -EINVAL out of range (nothing changes).
+ * Return: 0, or -ERANGE out of range (nothing changes).
  */
 int mvgpu_vgpu_sched_set_weight(struct mvgpu_vgpu *vgpu, u32 weight)
 {
@@ -113,7 +114,7 @@ int mvgpu_vgpu_sched_set_weight(struct mvgpu_vgpu *vgpu, u32 weight)
  * @vgpu: the vGPU
  * @cap_pct: percent of the pGPU, 1..100, or 0 for no cap
  *
- * Return: 0, or -EINVAL out of range (nothing changes).
+ * Return: 0, or -ERANGE out of range (nothing changes).
  */
 int mvgpu_vgpu_sched_set_cap(struct mvgpu_vgpu *vgpu, u32 cap_pct)
 {
