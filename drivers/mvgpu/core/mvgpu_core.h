@@ -62,9 +62,9 @@ struct mvgpu_type {
  * @link: entry in the module's list of pGPUs, which sysfs attributes
  *	search by device; guarded by that list's lock (mvgpu_pgpu.c)
  * @dev: the pGPU device; mdev parent
- * @ops: backend operations
- * @backend_priv: backend cookie passed to @ops
- * @caps: backend-declared properties
+ * @hw: the backend's handle of the pGPU, passed to @ops
+ * @ops: backend operations (&mvgpu_hw.ops)
+ * @caps: backend-declared properties (a copy of &mvgpu_hw.caps)
  * @parent: mdev parent registration
  * @types: vGPU types of this pGPU
  * @mdev_types: pointers into @types, as mdev_register_parent() wants them
@@ -73,10 +73,6 @@ struct mvgpu_type {
  * @pool: free VRAM chunks, queues and contexts
  * @vgpus: live vGPUs (struct mvgpu_vgpu.pgpu_link)
  * @num_vgpus: entries on @vgpus
- * @hwq_owner: vGPU holding each hardware queue, or NULL; set under @lock,
- *	read without it by backend events (a queue only reports events while
- *	enabled, i.e. while its owner lives)
- * @ctx_owner: vGPU holding each context, or NULL; as @hwq_owner
  * @sched: the engine scheduler, with its own lock (mvgpu_sched.h)
  * @debugfs: the pGPU's debugfs directory (mvgpu_debugfs.c); set at
  *	registration, fixed
@@ -84,8 +80,8 @@ struct mvgpu_type {
 struct mvgpu_pgpu {
 	struct list_head link;
 	struct device *dev;
+	struct mvgpu_hw *hw;
 	const struct mvgpu_backend_ops *ops;
-	void *backend_priv;
 	struct mvgpu_pgpu_caps caps;
 	struct mdev_parent parent;
 	struct mvgpu_type types[MVGPU_MAX_TYPES];
@@ -96,8 +92,6 @@ struct mvgpu_pgpu {
 	struct mvgpu_partition_pool pool;
 	struct list_head vgpus;
 	unsigned int num_vgpus;
-	struct mvgpu_vgpu **hwq_owner;
-	struct mvgpu_vgpu **ctx_owner;
 	struct mvgpu_pgpu_sched sched;
 	struct dentry *debugfs;
 };
@@ -170,7 +164,12 @@ struct mvgpu_queue {
  * @type: the vGPU's profile
  * @pgpu_link: entry in &mvgpu_pgpu.vgpus, under &mvgpu_pgpu.lock
  * @part: VRAM chunks, queues and context held; fixed after creation
+ * @hw_ctx: the backend's context of @part.context; fixed after creation
+ * @hw_queues: the backend's queues of @part.queues; fixed after creation
  * @bar2_size: size of the VRAM aperture BAR (the partition size)
+ * @bar2_mmap: the whole partition lies in CPU-mappable VRAM
+ *	(&mvgpu_pgpu_caps.vram_cpu_size), so BAR2, the scanout region and
+ *	dma-bufs may be mapped; fixed after creation
  * @state_lock: guards @cfg, @regs, @irq and the event-written fields of
  *	@queues; taken by backend engine events, so never held while waiting
  *	for an engine (e.g. in &mvgpu_backend_ops.queue_disable)
@@ -199,7 +198,10 @@ struct mvgpu_vgpu {
 	const struct mvgpu_type *type;
 	struct list_head pgpu_link;
 	struct mvgpu_partition part;
+	struct mvgpu_hw_context *hw_ctx;
+	struct mvgpu_hw_queue *hw_queues[MVGPU_MAX_QUEUES];
 	u64 bar2_size;
+	bool bar2_mmap;
 	/* guards @cfg, @regs, @irq, event-written @queues fields; after @queue_lock */
 	struct mutex state_lock;
 	struct mvgpu_cfg_space cfg;
@@ -223,6 +225,11 @@ struct mvgpu_vgpu {
 static inline struct mvgpu_vgpu *vdev_to_vgpu(struct vfio_device *vdev)
 {
 	return container_of(vdev, struct mvgpu_vgpu, vdev);
+}
+
+static inline bool mvgpu_pgpu_vram_cacheable(const struct mvgpu_pgpu *pgpu)
+{
+	return pgpu->caps.flags & MVGPU_PGPU_CAP_VRAM_CACHEABLE;
 }
 
 static inline struct mvgpu_type *mdev_type_to_type(struct mdev_type *mtype)

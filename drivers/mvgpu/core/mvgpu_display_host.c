@@ -266,7 +266,7 @@ static vm_fault_t mvgpu_scanout_fault(struct vm_fault *vmf)
 	if (vram < vgpu->bar2_size &&
 	    !mvgpu_partition_translate(&pgpu->pool, &vgpu->part, vram,
 				       &vram_offset, &contiguous))
-		pfn = pgpu->ops->vram_pfn(pgpu->backend_priv, vram_offset);
+		pfn = pgpu->ops->vram_pfn(pgpu->hw, vram_offset);
 	ret = vmf_insert_pfn(vma, vmf->address, pfn);
 	mutex_unlock(&vgpu->display.lock);
 	return ret;
@@ -292,7 +292,8 @@ int mvgpu_display_scanout_mmap(struct mvgpu_vgpu *vgpu,
 	struct inode *inode = vgpu->display.scanout_inode;
 	struct file *file;
 
-	if (!(vma->vm_flags & VM_SHARED) || (vma->vm_flags & VM_WRITE))
+	if (!(vma->vm_flags & VM_SHARED) || (vma->vm_flags & VM_WRITE) ||
+	    !vgpu->bar2_mmap)
 		return -EINVAL;
 	if (check_add_overflow(offset, size, &end) || end > vgpu->bar2_size)
 		return -EINVAL;
@@ -311,7 +312,7 @@ int mvgpu_display_scanout_mmap(struct mvgpu_vgpu *vgpu,
 	mvgpu_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 			   VM_DONTDUMP);
 	mvgpu_vm_flags_clear(vma, VM_MAYWRITE);
-	if (!vgpu->pgpu->caps.vram_cacheable)
+	if (!mvgpu_pgpu_vram_cacheable(vgpu->pgpu))
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	vma->vm_ops = &mvgpu_scanout_vm_ops;
 	vma->vm_private_data = vgpu;
@@ -458,8 +459,9 @@ int mvgpu_display_region_info(struct mvgpu_vgpu *vgpu,
 		break;
 	case MVGPU_REGION_SCANOUT:
 		info->size = vgpu->bar2_size;
-		info->flags = VFIO_REGION_INFO_FLAG_READ |
-			      VFIO_REGION_INFO_FLAG_MMAP;
+		info->flags = VFIO_REGION_INFO_FLAG_READ;
+		if (vgpu->bar2_mmap)
+			info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
 		cap.type = VFIO_REGION_TYPE_PCI_VENDOR_TYPE |
 			   MVGPU_PCI_VENDOR_ID;
 		cap.subtype = MVGPU_REGION_SUBTYPE_SCANOUT;

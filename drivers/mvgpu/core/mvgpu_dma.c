@@ -8,7 +8,7 @@
  *
  * GPU VA MVGPU_VA_SYSMEM + iova is the guest's DMA address iova. Nothing is
  * pinned up front: when an engine touches such an address that is not yet
- * mapped, the backend calls mvgpu_pgpu_resolve_fault(), which pins the page
+ * mapped, the backend calls mvgpu_hw_resolve_fault(), which pins the page
  * through VFIO (vfio_pin_pages()) for the access the engine makes, maps it
  * in the vGPU's context and remembers it. A read pins and maps the page
  * read-only (IOMMU_READ), so memory the user mapped for DMA with
@@ -35,7 +35,7 @@
  * would pin a page again, and a guest that keeps its engines touching
  * memory QEMU unmaps could repeat that until the host crashes. So the
  * callback records the range it dropped (&struct mvgpu_dma_unmapping,
- * under dma_lock, before dropping anything), and mvgpu_pgpu_resolve_fault()
+ * under dma_lock, before dropping anything), and mvgpu_hw_resolve_fault()
  * refuses every page of a recorded range, under the same lock and before
  * pinning: the engine stops the queue with a page fault, which is the
  * outcome of touching memory being unmapped anyway. The record lives until
@@ -74,8 +74,7 @@ static void mvgpu_dma_drop_locked(struct mvgpu_vgpu *vgpu, unsigned long pfn)
 	u64 iova = (u64)pfn << PAGE_SHIFT;
 
 	lockdep_assert_held(&vgpu->dma_lock);
-	pgpu->ops->as_unmap(pgpu->backend_priv, vgpu->part.context,
-			    MVGPU_VA_SYSMEM + iova, PAGE_SIZE);
+	pgpu->ops->as_unmap(vgpu->hw_ctx, MVGPU_VA_SYSMEM + iova, PAGE_SIZE);
 	xa_erase(&vgpu->pinned, pfn);
 	vfio_unpin_pages(&vgpu->vdev, iova, 1);
 }
@@ -282,8 +281,7 @@ static int mvgpu_dma_pin_locked(struct mvgpu_vgpu *vgpu, u64 iova,
 			return ret;
 	}
 	/* Mapping again is harmless if the backend still has it. */
-	ret = pgpu->ops->as_map_page(pgpu->backend_priv, vgpu->part.context,
-				     MVGPU_VA_SYSMEM + iova, page,
+	ret = pgpu->ops->as_map_page(vgpu->hw_ctx, MVGPU_VA_SYSMEM + iova, page,
 				     xa_get_mark(&vgpu->pinned, pfn,
 						 MVGPU_DMA_WRITABLE));
 	if (ret)
@@ -291,32 +289,14 @@ static int mvgpu_dma_pin_locked(struct mvgpu_vgpu *vgpu, u64 iova,
 	return ret;
 }
 
-/**
- * mvgpu_pgpu_resolve_fault() - ask the core to map a missing GPU address
- * @pgpu: the pGPU
- * @ctx_id: context whose address space missed
- * @gpu_va: the address
- * @write: the access writes (also when @gpu_va is mapped read-only)
- *
- * Called by an engine thread, without any address-space lock of the
- * backend held (the core calls &mvgpu_backend_ops.as_map_page). May sleep.
- * Guest memory is pinned and mapped for the access asked: read-only for a
- * read, writable for a write when the user mapped the memory writable.
- * Return: 0 when @gpu_va is now mapped for the access (retry it), or
- * -EFAULT when it is outside the vGPU's memory, not mapped by the user for
- * that access, or being unmapped: the backend then stops the queue with
- * MVGPU_ERR_PAGE_FAULT.
- */
-int mvgpu_pgpu_resolve_fault(struct mvgpu_pgpu *pgpu, u32 ctx_id, u64 gpu_va,
-			     bool write)
+int mvgpu_hw_resolve_fault(struct mvgpu_hw_context *ctx, u64 gpu_va,
+			   bool write)
 {
 	struct mvgpu_vgpu *vgpu;
 	u64 iova;
 	int ret;
 
-	if (ctx_id >= pgpu->caps.num_contexts)
-		return -EFAULT;
-	vgpu = READ_ONCE(pgpu->ctx_owner[ctx_id]);
+	vgpu = READ_ONCE(ctx->vgpu);
 	/* VRAM is mapped whole at creation: a miss there is out of range. */
 	if (!vgpu || gpu_va < MVGPU_VA_SYSMEM ||
 	    gpu_va - MVGPU_VA_SYSMEM >= MVGPU_VA_SYSMEM_SIZE)
@@ -331,7 +311,7 @@ int mvgpu_pgpu_resolve_fault(struct mvgpu_pgpu *pgpu, u32 ctx_id, u64 gpu_va,
 	mutex_unlock(&vgpu->dma_lock);
 	return ret ? -EFAULT : 0;
 }
-EXPORT_SYMBOL_GPL(mvgpu_pgpu_resolve_fault);
+EXPORT_SYMBOL_GPL(mvgpu_hw_resolve_fault);
 
 /**
  * mvgpu_dma_debugfs_init() - create the guest-memory test hooks

@@ -121,7 +121,7 @@ static int mvgpu_dmabuf_mmap(struct dma_buf *buf, struct vm_area_struct *vma)
 			   VM_DONTDUMP);
 	mutex_lock(&mvgpu_dmabuf_lock);
 	if (export->plane->vgpu &&
-	    !export->plane->vgpu->pgpu->caps.vram_cacheable)
+	    !mvgpu_pgpu_vram_cacheable(export->plane->vgpu->pgpu))
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	mutex_unlock(&mvgpu_dmabuf_lock);
 	vma->vm_ops = &mvgpu_dmabuf_vm_ops;
@@ -250,6 +250,9 @@ static int mvgpu_dmabuf_fill_pfns(struct mvgpu_vgpu *vgpu,
 	unsigned long i;
 	int ret;
 
+	/* Only CPU-visible VRAM has page frames to hand out. */
+	if (!vgpu->bar2_mmap)
+		return -EOPNOTSUPP;
 	for (i = 0; i < dmabuf->npages; i++) {
 		ret = mvgpu_partition_translate(&pgpu->pool, &vgpu->part,
 						dmabuf->plane.offset +
@@ -257,8 +260,7 @@ static int mvgpu_dmabuf_fill_pfns(struct mvgpu_vgpu *vgpu,
 						&vram_offset, &contiguous);
 		if (ret)
 			return ret;
-		dmabuf->pfns[i] = pgpu->ops->vram_pfn(pgpu->backend_priv,
-						      vram_offset);
+		dmabuf->pfns[i] = pgpu->ops->vram_pfn(pgpu->hw, vram_offset);
 	}
 	return 0;
 }

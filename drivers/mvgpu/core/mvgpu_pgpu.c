@@ -110,14 +110,17 @@ static void mvgpu_pgpu_init_types(struct mvgpu_pgpu *pgpu)
 }
 
 static int mvgpu_ops_validate(struct device *dev,
-			      const struct mvgpu_backend_ops *ops)
+			      const struct mvgpu_backend_ops *ops,
+			      const struct mvgpu_pgpu_caps *caps)
 {
-	if (!ops->vram_pfn || !ops->vram_read || !ops->vram_write ||
-	    !ops->vram_clear || !ops->context_create || !ops->context_destroy ||
+	if (!ops->vram_read || !ops->vram_write || !ops->vram_clear ||
+	    !ops->context_create || !ops->context_destroy ||
 	    !ops->as_map_vram || !ops->as_map_page || !ops->as_unmap ||
-	    !ops->queue_enable || !ops->queue_disable || !ops->queue_doorbell ||
-	    !ops->queue_head || !ops->queue_busy || !ops->queue_progress ||
-	    !ops->engine_run || !ops->engine_preempt) {
+	    !ops->queue_create || !ops->queue_destroy ||
+	    !ops->queue_enable || !ops->queue_disable ||
+	    !ops->queue_doorbell || !ops->queue_status ||
+	    !ops->engine_run || !ops->engine_preempt ||
+	    (caps->vram_cpu_size && !ops->vram_pfn)) {
 		dev_err(dev, "mvgpu: backend lacks a required operation\n");
 		return -EINVAL;
 	}
@@ -135,6 +138,12 @@ static int mvgpu_caps_validate(struct device *dev,
 			caps->vram_size, caps->vram_chunk_size);
 		return -EINVAL;
 	}
+	if (caps->vram_cpu_size > caps->vram_size ||
+	    !IS_ALIGNED(caps->vram_cpu_size, caps->vram_chunk_size)) {
+		dev_err(dev, "mvgpu: %llu bytes of CPU-visible VRAM is not a whole number of chunks of VRAM\n",
+			caps->vram_cpu_size);
+		return -EINVAL;
+	}
 	if (!caps->num_queues || !caps->num_contexts || !caps->num_engines) {
 		dev_err(dev, "mvgpu: pGPU needs at least one engine, queue and context\n");
 		return -EINVAL;
@@ -142,47 +151,43 @@ static int mvgpu_caps_validate(struct device *dev,
 	return 0;
 }
 
-/**
- * mvgpu_pgpu_register() - offer a physical GPU to the mediation core
- * @dev: the pGPU's device (becomes the mdev parent)
- * @ops: backend operations, must outlive the registration
- * @caps: pGPU properties, copied
- * @backend_priv: passed back to every op
- *
- * Process context. Return: the core's handle, or an ERR_PTR().
- */
-struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
-				       const struct mvgpu_backend_ops *ops,
-				       const struct mvgpu_pgpu_caps *caps,
-				       void *backend_priv)
+static int mvgpu_hw_reset(struct mvgpu_hw *hw)
 {
+	int ret;
+
+	if (!hw->ops->reset)
+		return 0;
+	ret = hw->ops->reset(hw);
+	if (ret)
+		dev_err(hw->dev, "mvgpu: pGPU reset failed: %d\n", ret);
+	return ret;
+}
+
+int mvgpu_hw_register(struct mvgpu_hw *hw)
+{
+	const struct mvgpu_pgpu_caps *caps = &hw->caps;
+	struct device *dev = hw->dev;
 	struct mvgpu_pgpu *pgpu;
 	int ret;
 
 	ret = mvgpu_caps_validate(dev, caps);
 	if (!ret)
-		ret = mvgpu_ops_validate(dev, ops);
+		ret = mvgpu_ops_validate(dev, hw->ops, caps);
+	if (!ret)
+		ret = mvgpu_hw_reset(hw);
 	if (ret)
-		return ERR_PTR(ret);
+		return ret;
 
 	pgpu = kzalloc(sizeof(*pgpu), GFP_KERNEL);
 	if (!pgpu)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	pgpu->dev = dev;
-	pgpu->ops = ops;
+	pgpu->hw = hw;
+	pgpu->ops = hw->ops;
 	pgpu->caps = *caps;
-	pgpu->backend_priv = backend_priv;
 	mutex_init(&pgpu->lock);
 	INIT_LIST_HEAD(&pgpu->vgpus);
 
-	pgpu->hwq_owner = kcalloc(caps->num_queues, sizeof(*pgpu->hwq_owner),
-				  GFP_KERNEL);
-	pgpu->ctx_owner = kcalloc(caps->num_contexts,
-				  sizeof(*pgpu->ctx_owner), GFP_KERNEL);
-	if (!pgpu->hwq_owner || !pgpu->ctx_owner) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
 	ret = mvgpu_partition_pool_init(&pgpu->pool, caps->vram_size,
 					caps->vram_chunk_size,
 					caps->num_queues, caps->num_contexts);
@@ -202,17 +207,20 @@ struct mvgpu_pgpu *mvgpu_pgpu_register(struct device *dev,
 	if (ret)
 		goto out_unlist;
 
+	hw->pgpu = pgpu;
 	ret = mdev_register_parent(&pgpu->parent, dev, &mvgpu_mdev_driver,
 				   pgpu->mdev_types, pgpu->num_types);
 	if (ret)
 		goto out_remove_group;
 
-	dev_info(dev, "mvgpu: pGPU with %llu MiB VRAM, %u engines, %u queues, %u contexts, %u vGPU types\n",
-		 caps->vram_size >> 20, caps->num_engines, caps->num_queues,
-		 caps->num_contexts, pgpu->num_types);
-	return pgpu;
+	dev_info(dev, "mvgpu: pGPU with %llu MiB VRAM (%llu MiB CPU-visible), %u engines, %u queues, %u contexts, %u vGPU types\n",
+		 caps->vram_size >> 20, caps->vram_cpu_size >> 20,
+		 caps->num_engines, caps->num_queues, caps->num_contexts,
+		 pgpu->num_types);
+	return 0;
 
 out_remove_group:
+	hw->pgpu = NULL;
 	sysfs_remove_group(&dev->kobj, &mvgpu_pgpu_group);
 out_unlist:
 	mutex_lock(&mvgpu_pgpus_lock);
@@ -223,22 +231,15 @@ out_unlist:
 out_pool_fini:
 	mvgpu_partition_pool_fini(&pgpu->pool);
 out_free:
-	kfree(pgpu->ctx_owner);
-	kfree(pgpu->hwq_owner);
 	kfree(pgpu);
-	return ERR_PTR(ret);
+	return ret;
 }
-EXPORT_SYMBOL_GPL(mvgpu_pgpu_register);
+EXPORT_SYMBOL_GPL(mvgpu_hw_register);
 
-/**
- * mvgpu_pgpu_unregister() - withdraw a physical GPU
- * @pgpu: handle from mvgpu_pgpu_register()
- *
- * Removes every vGPU of @pgpu; waits until userspace has closed them.
- * Process context.
- */
-void mvgpu_pgpu_unregister(struct mvgpu_pgpu *pgpu)
+void mvgpu_hw_unregister(struct mvgpu_hw *hw)
 {
+	struct mvgpu_pgpu *pgpu = hw->pgpu;
+
 	/* Removes every mdev of the parent, each waiting for its users. */
 	mdev_unregister_parent(&pgpu->parent);
 	sysfs_remove_group(&pgpu->dev->kobj, &mvgpu_pgpu_group);
@@ -250,13 +251,13 @@ void mvgpu_pgpu_unregister(struct mvgpu_pgpu *pgpu)
 	WARN_ON(!list_empty(&pgpu->vgpus));
 	mvgpu_debugfs_pgpu_fini(pgpu);
 	mvgpu_pgpu_sched_fini(pgpu);
+	mvgpu_hw_reset(hw);
 	mvgpu_partition_pool_fini(&pgpu->pool);
 	mutex_destroy(&pgpu->lock);
-	kfree(pgpu->ctx_owner);
-	kfree(pgpu->hwq_owner);
+	hw->pgpu = NULL;
 	kfree(pgpu);
 }
-EXPORT_SYMBOL_GPL(mvgpu_pgpu_unregister);
+EXPORT_SYMBOL_GPL(mvgpu_hw_unregister);
 
 static unsigned int mvgpu_mdev_get_available(struct mdev_type *mtype)
 {

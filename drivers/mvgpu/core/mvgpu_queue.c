@@ -14,7 +14,7 @@
  * an error code in its registers and in the error block, and raises
  * MVGPU_INT_ERROR; disabling or resetting the queue clears the error.
  * Engine events (fence completed, queue error) come back through
- * mvgpu_pgpu_fence_signalled() and mvgpu_pgpu_queue_error().
+ * mvgpu_hw_fence_signalled() and mvgpu_hw_queue_error().
  *
  * A doorbell also makes the vGPU runnable for the engine scheduler
  * (mvgpu_sched.c). The hang watchdog (mvgpu_watchdog.c) samples the
@@ -34,9 +34,18 @@
 #include "mvgpu_irq.h"
 #include "mvgpu_trace.h"
 
-static u32 mvgpu_queue_hwq(struct mvgpu_vgpu *vgpu, u32 q)
+static struct mvgpu_hw_queue *mvgpu_queue_hwq(struct mvgpu_vgpu *vgpu, u32 q)
 {
-	return vgpu->part.queues[q];
+	return vgpu->hw_queues[q];
+}
+
+static struct mvgpu_hw_queue_status mvgpu_queue_hw_status(struct mvgpu_vgpu *vgpu,
+							  u32 q)
+{
+	struct mvgpu_hw_queue_status st = {};
+
+	vgpu->pgpu->ops->queue_status(mvgpu_queue_hwq(vgpu, q), &st);
+	return st;
 }
 
 /**
@@ -100,8 +109,7 @@ static void mvgpu_queue_disable_locked(struct mvgpu_vgpu *vgpu, u32 q)
 
 	lockdep_assert_held(&vgpu->queue_lock);
 	if (queue->enabled)
-		pgpu->ops->queue_disable(pgpu->backend_priv,
-					 mvgpu_queue_hwq(vgpu, q));
+		pgpu->ops->queue_disable(mvgpu_queue_hwq(vgpu, q));
 	queue->enabled = false;
 	queue->tail = 0;
 	mutex_lock(&vgpu->state_lock);
@@ -124,9 +132,8 @@ static void mvgpu_queue_enable_locked(struct mvgpu_vgpu *vgpu, u32 q)
 					queue->ring_base);
 		return;
 	}
-	ret = pgpu->ops->queue_enable(pgpu->backend_priv,
-				      mvgpu_queue_hwq(vgpu, q),
-				      vgpu->part.context, queue->ring_base,
+	ret = pgpu->ops->queue_enable(mvgpu_queue_hwq(vgpu, q),
+				      queue->ring_base,
 				      queue->ring_size);
 	if (ret) {
 		dev_warn(pgpu->dev, "mvgpu: backend refused queue %u: %d\n",
@@ -165,14 +172,12 @@ static void mvgpu_queue_doorbell_locked(struct mvgpu_vgpu *vgpu, u32 q,
 	 * enabled with the error, like a queue stopped by any other error.
 	 */
 	if (tail >= queue->ring_size || !IS_ALIGNED(tail, sizeof(u32))) {
-		pgpu->ops->queue_disable(pgpu->backend_priv,
-					 mvgpu_queue_hwq(vgpu, q));
+		pgpu->ops->queue_disable(mvgpu_queue_hwq(vgpu, q));
 		mvgpu_queue_raise_error(vgpu, q, MVGPU_ERR_BAD_DOORBELL, tail);
 		return;
 	}
 	queue->tail = tail;
-	pgpu->ops->queue_doorbell(pgpu->backend_priv, mvgpu_queue_hwq(vgpu, q),
-				  tail);
+	pgpu->ops->queue_doorbell(mvgpu_queue_hwq(vgpu, q), tail);
 	mvgpu_vgpu_sched_kick(vgpu);
 }
 
@@ -249,14 +254,12 @@ void mvgpu_queue_write(struct mvgpu_vgpu *vgpu, u32 offset, u32 val)
 
 static u32 mvgpu_queue_status(struct mvgpu_vgpu *vgpu, u32 q, bool error)
 {
-	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 	u32 status = 0;
 
 	if (vgpu->queues[q].enabled) {
 		status |= MVGPU_Q_STATUS_ENABLED;
 		/* A queue stopped on an error executes nothing: never busy. */
-		if (!error && pgpu->ops->queue_busy(pgpu->backend_priv,
-						    mvgpu_queue_hwq(vgpu, q)))
+		if (!error && mvgpu_queue_hw_status(vgpu, q).busy)
 			status |= MVGPU_Q_STATUS_BUSY;
 	}
 	if (error)
@@ -274,7 +277,6 @@ static u32 mvgpu_queue_status(struct mvgpu_vgpu *vgpu, u32 q, bool error)
  */
 int mvgpu_queue_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val)
 {
-	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 	struct mvgpu_queue *queue;
 	u32 q, reg, error;
 	u64 fence, fault;
@@ -303,8 +305,7 @@ int mvgpu_queue_read(struct mvgpu_vgpu *vgpu, u32 offset, u32 *val)
 		break;
 	case MVGPU_Q_HEAD:
 		if (queue->enabled)
-			*val = pgpu->ops->queue_head(pgpu->backend_priv,
-						     mvgpu_queue_hwq(vgpu, q));
+			*val = mvgpu_queue_hw_status(vgpu, q).head;
 		break;
 	case MVGPU_Q_TAIL:
 		*val = queue->tail;
@@ -389,12 +390,12 @@ bool mvgpu_queue_running_locked(struct mvgpu_vgpu *vgpu, u32 q)
  */
 bool mvgpu_queue_progress_locked(struct mvgpu_vgpu *vgpu, u32 q, u64 *progress)
 {
-	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
-	u32 hwq = mvgpu_queue_hwq(vgpu, q);
+	struct mvgpu_hw_queue_status st;
 
 	lockdep_assert_held(&vgpu->queue_lock);
-	*progress = pgpu->ops->queue_progress(pgpu->backend_priv, hwq);
-	return pgpu->ops->queue_busy(pgpu->backend_priv, hwq);
+	st = mvgpu_queue_hw_status(vgpu, q);
+	*progress = st.progress;
+	return st.busy;
 }
 
 /**
@@ -412,82 +413,39 @@ void mvgpu_queue_stop_hung_locked(struct mvgpu_vgpu *vgpu, u32 q)
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 
 	lockdep_assert_held(&vgpu->queue_lock);
-	pgpu->ops->queue_disable(pgpu->backend_priv, mvgpu_queue_hwq(vgpu, q));
+	pgpu->ops->queue_disable(mvgpu_queue_hwq(vgpu, q));
 	mvgpu_queue_raise_error(vgpu, q, MVGPU_ERR_HANG, 0);
 }
 
-static struct mvgpu_vgpu *mvgpu_hwq_to_vgpu(struct mvgpu_pgpu *pgpu, u32 hwq,
-					    u32 *q)
+void mvgpu_hw_fence_signalled(struct mvgpu_hw_queue *q, u64 value, bool irq)
 {
-	struct mvgpu_vgpu *vgpu;
-	u32 i;
+	struct mvgpu_vgpu *vgpu = READ_ONCE(q->vgpu);
+	u32 index = q->index;
 
-	if (hwq >= pgpu->caps.num_queues)
-		return NULL;
-	vgpu = READ_ONCE(pgpu->hwq_owner[hwq]);
-	if (!vgpu)
-		return NULL;
-	for (i = 0; i < vgpu->part.num_queues; i++) {
-		if (vgpu->part.queues[i] == hwq) {
-			*q = i;
-			return vgpu;
-		}
-	}
-	return NULL;
-}
-
-/**
- * mvgpu_pgpu_fence_signalled() - a FENCE packet of a queue completed
- * @pgpu: the pGPU
- * @hwq: the queue
- * @value: the fence value (already written to memory)
- * @irq: the packet asked for an interrupt
- *
- * Called by an engine thread; may sleep.
- */
-void mvgpu_pgpu_fence_signalled(struct mvgpu_pgpu *pgpu, u32 hwq, u64 value,
-				bool irq)
-{
-	struct mvgpu_vgpu *vgpu;
-	u32 q;
-
-	vgpu = mvgpu_hwq_to_vgpu(pgpu, hwq, &q);
 	if (WARN_ON_ONCE(!vgpu))
 		return;
-	trace_mvgpu_job_complete(pgpu->sched.id, vgpu->part.context, hwq,
-				 value);
+	trace_mvgpu_job_complete(vgpu->pgpu->sched.id, vgpu->part.context,
+				 q->id, value);
 	mutex_lock(&vgpu->state_lock);
-	vgpu->queues[q].fence = value;
+	vgpu->queues[index].fence = value;
 	if (irq) {
-		vgpu->regs.fence_pending |= BIT_ULL(q);
+		vgpu->regs.fence_pending |= BIT_ULL(index);
 		vgpu->regs.int_status |= MVGPU_INT_FENCE;
 		mvgpu_irq_update_locked(vgpu, MVGPU_INT_FENCE);
 	}
 	mutex_unlock(&vgpu->state_lock);
 }
-EXPORT_SYMBOL_GPL(mvgpu_pgpu_fence_signalled);
+EXPORT_SYMBOL_GPL(mvgpu_hw_fence_signalled);
 
-/**
- * mvgpu_pgpu_queue_error() - a queue stopped on an error
- * @pgpu: the pGPU
- * @hwq: the queue, now stopped until it is disabled and enabled again
- * @reason: MVGPU_ERR_* from the uapi
- * @addr: faulting GPU VA, or 0
- *
- * Called by an engine thread; may sleep.
- */
-void mvgpu_pgpu_queue_error(struct mvgpu_pgpu *pgpu, u32 hwq, u32 reason,
-			    u64 addr)
+void mvgpu_hw_queue_error(struct mvgpu_hw_queue *q, u32 reason, u64 addr)
 {
-	struct mvgpu_vgpu *vgpu;
-	u32 q;
+	struct mvgpu_vgpu *vgpu = READ_ONCE(q->vgpu);
 
-	vgpu = mvgpu_hwq_to_vgpu(pgpu, hwq, &q);
 	if (WARN_ON_ONCE(!vgpu))
 		return;
 	dev_dbg(vgpu->vdev.dev, "mvgpu: queue %u stopped: error %u at 0x%llx\n",
-		q, reason, addr);
-	mvgpu_queue_raise_error(vgpu, q, reason, addr);
+		q->index, reason, addr);
+	mvgpu_queue_raise_error(vgpu, q->index, reason, addr);
 	mvgpu_vgpu_sched_count(vgpu, 1, 0);
 }
-EXPORT_SYMBOL_GPL(mvgpu_pgpu_queue_error);
+EXPORT_SYMBOL_GPL(mvgpu_hw_queue_error);

@@ -165,7 +165,7 @@ static void mvgpu_sched_engine_run(struct mvgpu_pgpu_sched *ps,
 
 	trace_mvgpu_sched_switch_in(ps->id, eng->id, ctx, slice_ns);
 	start = ktime_get_ns();
-	pgpu->ops->engine_run(pgpu->backend_priv, eng->id, ctx, slice_ns, &run);
+	pgpu->ops->engine_run(pgpu->hw, eng->id, vgpu->hw_ctx, slice_ns, &run);
 	end = ktime_get_ns();
 	ran = min(end - start, slice_ns + MVGPU_SCHED_OVERRUN_MAX_NS);
 
@@ -239,7 +239,7 @@ void mvgpu_pgpu_sched_kick_all(struct mvgpu_pgpu *pgpu, bool preempt)
 	if (!preempt)
 		return;
 	for (i = 0; i < pgpu->caps.num_engines; i++)
-		pgpu->ops->engine_preempt(pgpu->backend_priv, i);
+		pgpu->ops->engine_preempt(pgpu->hw, i);
 }
 
 /**

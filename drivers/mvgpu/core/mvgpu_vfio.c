@@ -101,7 +101,8 @@ static int mvgpu_vfio_region_info_caps(struct vfio_device *vdev,
 		info->flags = VFIO_REGION_INFO_FLAG_READ |
 			      VFIO_REGION_INFO_FLAG_WRITE;
 	}
-	if (info->index == VFIO_PCI_BAR2_REGION_INDEX)
+	/* BAR2 outside CPU-visible VRAM is read and written, not mapped. */
+	if (info->index == VFIO_PCI_BAR2_REGION_INDEX && vgpu->bar2_mmap)
 		info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
 	return 0;
 }
@@ -331,7 +332,7 @@ static int mvgpu_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 		 << PAGE_SHIFT;
 	if (index == MVGPU_REGION_SCANOUT)
 		return mvgpu_display_scanout_mmap(vgpu, vma, offset);
-	if (index != VFIO_PCI_BAR2_REGION_INDEX)
+	if (index != VFIO_PCI_BAR2_REGION_INDEX || !vgpu->bar2_mmap)
 		return -EINVAL;
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
@@ -340,7 +341,7 @@ static int mvgpu_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 
 	mvgpu_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 			   VM_DONTDUMP);
-	if (!pgpu->caps.vram_cacheable)
+	if (!mvgpu_pgpu_vram_cacheable(pgpu))
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 
 	/* Map chunk by chunk: the partition need not be contiguous. */
@@ -352,7 +353,7 @@ static int mvgpu_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 			return ret;
 		step = min(size - done, contiguous);
 		ret = io_remap_pfn_range(vma, vma->vm_start + done,
-					 pgpu->ops->vram_pfn(pgpu->backend_priv,
+					 pgpu->ops->vram_pfn(pgpu->hw,
 							     vram_offset),
 					 step, vma->vm_page_prot);
 		if (ret)

@@ -66,13 +66,8 @@ static int mvgpu_vgpu_reserve(struct mvgpu_vgpu *vgpu)
 	ret = mvgpu_partition_reserve(&pgpu->pool, &vgpu->type->req,
 				      &vgpu->part, &short_of);
 	if (!ret) {
-		u32 q;
-
 		list_add_tail(&vgpu->pgpu_link, &pgpu->vgpus);
 		pgpu->num_vgpus++;
-		for (q = 0; q < vgpu->part.num_queues; q++)
-			WRITE_ONCE(pgpu->hwq_owner[vgpu->part.queues[q]], vgpu);
-		WRITE_ONCE(pgpu->ctx_owner[vgpu->part.context], vgpu);
 	} else if (ret == -ENOSPC) {
 		mvgpu_vgpu_report_shortage(vgpu, short_of);
 	}
@@ -84,12 +79,7 @@ static void mvgpu_vgpu_unreserve(struct mvgpu_vgpu *vgpu)
 {
 	struct mvgpu_pgpu *pgpu = vgpu->pgpu;
 
-	u32 q;
-
 	mutex_lock(&pgpu->lock);
-	for (q = 0; q < vgpu->part.num_queues; q++)
-		WRITE_ONCE(pgpu->hwq_owner[vgpu->part.queues[q]], NULL);
-	WRITE_ONCE(pgpu->ctx_owner[vgpu->part.context], NULL);
 	list_del_init(&vgpu->pgpu_link);
 	pgpu->num_vgpus--;
 	mvgpu_partition_release(&pgpu->pool, &vgpu->part);
@@ -125,19 +115,75 @@ static int mvgpu_vgpu_map_vram(struct mvgpu_vgpu *vgpu)
 	int ret;
 
 	for (i = 0; i < vgpu->part.num_chunks; i++) {
-		ret = pgpu->ops->as_map_vram(pgpu->backend_priv,
-					     vgpu->part.context,
-					     (u64)i * chunk_size,
+		ret = pgpu->ops->as_map_vram(vgpu->hw_ctx, (u64)i * chunk_size,
 					     (u64)vgpu->part.chunks[i] * chunk_size,
 					     chunk_size);
 		if (ret) {
-			pgpu->ops->as_unmap(pgpu->backend_priv,
-					    vgpu->part.context, 0,
-					    vgpu->bar2_size);
+			pgpu->ops->as_unmap(vgpu->hw_ctx, 0, vgpu->bar2_size);
 			return ret;
 		}
 	}
 	return 0;
+}
+
+/* Whether every VRAM chunk of the vGPU is in CPU-mappable VRAM. */
+static bool mvgpu_vgpu_vram_mappable(struct mvgpu_vgpu *vgpu)
+{
+	u64 chunk_size = vgpu->pgpu->pool.chunk_size;
+	u32 i;
+
+	for (i = 0; i < vgpu->part.num_chunks; i++)
+		if (((u64)vgpu->part.chunks[i] + 1) * chunk_size >
+		    vgpu->pgpu->caps.vram_cpu_size)
+			return false;
+	return true;
+}
+
+static void mvgpu_vgpu_destroy_queues(struct mvgpu_vgpu *vgpu)
+{
+	const struct mvgpu_backend_ops *ops = vgpu->pgpu->ops;
+	u32 q;
+
+	for (q = 0; q < vgpu->part.num_queues; q++) {
+		if (vgpu->hw_queues[q])
+			ops->queue_destroy(vgpu->hw_queues[q]);
+		vgpu->hw_queues[q] = NULL;
+	}
+}
+
+/* The backend context and queues of the partition, tagged as ours. */
+static int mvgpu_vgpu_create_hw(struct mvgpu_vgpu *vgpu)
+{
+	const struct mvgpu_backend_ops *ops = vgpu->pgpu->ops;
+	struct mvgpu_hw_context *ctx;
+	struct mvgpu_hw_queue *hwq;
+	u32 q;
+
+	ctx = ops->context_create(vgpu->pgpu->hw, vgpu->part.context);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	ctx->vgpu = vgpu;
+	vgpu->hw_ctx = ctx;
+	for (q = 0; q < vgpu->part.num_queues; q++) {
+		hwq = ops->queue_create(ctx, vgpu->part.queues[q]);
+		if (IS_ERR(hwq)) {
+			mvgpu_vgpu_destroy_queues(vgpu);
+			ops->context_destroy(ctx);
+			vgpu->hw_ctx = NULL;
+			return PTR_ERR(hwq);
+		}
+		hwq->vgpu = vgpu;
+		hwq->index = q;
+		vgpu->hw_queues[q] = hwq;
+	}
+	return 0;
+}
+
+static void mvgpu_vgpu_destroy_hw(struct mvgpu_vgpu *vgpu)
+{
+	mvgpu_vgpu_destroy_queues(vgpu);
+	vgpu->pgpu->ops->context_destroy(vgpu->hw_ctx);
+	vgpu->hw_ctx = NULL;
 }
 
 /**
@@ -168,7 +214,8 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 	if (ret)
 		goto out_destroy_lock;
 
-	ret = pgpu->ops->context_create(pgpu->backend_priv, vgpu->part.context);
+	vgpu->bar2_mmap = mvgpu_vgpu_vram_mappable(vgpu);
+	ret = mvgpu_vgpu_create_hw(vgpu);
 	if (ret)
 		goto out_unreserve;
 
@@ -191,10 +238,9 @@ int mvgpu_vgpu_init(struct mvgpu_vgpu *vgpu, struct mvgpu_type *type)
 	return 0;
 
 out_unmap_vram:
-	pgpu->ops->as_unmap(pgpu->backend_priv, vgpu->part.context, 0,
-			    vgpu->bar2_size);
+	pgpu->ops->as_unmap(vgpu->hw_ctx, 0, vgpu->bar2_size);
 out_destroy_context:
-	pgpu->ops->context_destroy(pgpu->backend_priv, vgpu->part.context);
+	mvgpu_vgpu_destroy_hw(vgpu);
 out_unreserve:
 	mvgpu_vgpu_unreserve(vgpu);
 out_destroy_lock:
@@ -222,11 +268,10 @@ void mvgpu_vgpu_fini(struct mvgpu_vgpu *vgpu)
 	mvgpu_dma_release_all(vgpu, true);
 	mvgpu_irq_release(vgpu);
 	mvgpu_display_fini(vgpu);
-	pgpu->ops->as_unmap(pgpu->backend_priv, vgpu->part.context, 0,
-			    vgpu->bar2_size);
+	pgpu->ops->as_unmap(vgpu->hw_ctx, 0, vgpu->bar2_size);
 	if (mvgpu_vgpu_vram_clear(vgpu))
 		dev_err(pgpu->dev, "mvgpu: failed to zero VRAM of a destroyed vGPU\n");
-	pgpu->ops->context_destroy(pgpu->backend_priv, vgpu->part.context);
+	mvgpu_vgpu_destroy_hw(vgpu);
 	mvgpu_vgpu_unreserve(vgpu);
 	xa_destroy(&vgpu->pinned);
 	mutex_destroy(&vgpu->dma_lock);
@@ -248,7 +293,7 @@ int mvgpu_vgpu_vram_clear(struct mvgpu_vgpu *vgpu)
 	int ret;
 
 	for (i = 0; i < vgpu->part.num_chunks; i++) {
-		ret = pgpu->ops->vram_clear(pgpu->backend_priv,
+		ret = pgpu->ops->vram_clear(pgpu->hw,
 					    (u64)vgpu->part.chunks[i] * chunk_size,
 					    chunk_size);
 		if (ret)
@@ -288,10 +333,10 @@ int mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 offset, void *buf,
 			return ret;
 		step = min_t(u64, len, contiguous);
 		if (write)
-			ret = pgpu->ops->vram_write(pgpu->backend_priv,
+			ret = pgpu->ops->vram_write(pgpu->hw,
 						    vram_offset, buf, step);
 		else
-			ret = pgpu->ops->vram_read(pgpu->backend_priv,
+			ret = pgpu->ops->vram_read(pgpu->hw,
 						   vram_offset, buf, step);
 		if (ret)
 			return ret;

@@ -10,7 +10,7 @@
  * Each pGPU has a periodic work item, the tick. It closes the utilization
  * windows of the scheduler's accounting (mvgpu_sched_stats.c) and samples
  * the progress of every running queue of every vGPU
- * (&mvgpu_backend_ops.queue_progress). A queue that has work but has not
+ * (&mvgpu_hw_queue_status.progress). A queue that has work but has not
  * moved forward for sched_watchdog_ms, although its vGPU was given the
  * engine at least MVGPU_WATCHDOG_MIN_RUNS times meanwhile, is stopped with
  * MVGPU_ERR_HANG (mvgpu_queue_stop_hung_locked()), which its guest sees as

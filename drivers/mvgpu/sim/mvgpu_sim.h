@@ -23,7 +23,6 @@
 struct dentry;
 struct page;
 struct pci_dev;
-struct mvgpu_pgpu;
 struct mvgpu_sim_device;
 
 /*
@@ -42,6 +41,7 @@ struct mvgpu_sim_device;
 
 /**
  * struct mvgpu_sim_context - a hardware context: one GPU address space
+ * @hw: the core's handle of the context (unused by the native context)
  * @sim: the pGPU
  * @id: context number
  * @lock: guards @live and @pages. Engines hold it for reading while they
@@ -54,6 +54,7 @@ struct mvgpu_sim_device;
  *	guarded by &mvgpu_sim_device.sched_lock
  */
 struct mvgpu_sim_context {
+	struct mvgpu_hw_context hw;
 	struct mvgpu_sim_device *sim;
 	u32 id;
 	struct rw_semaphore lock;
@@ -100,6 +101,9 @@ struct mvgpu_sim_job {
 
 /**
  * struct mvgpu_sim_queue - a hardware command queue
+ * @hw: the core's handle of the queue; &mvgpu_hw_queue.ctx is the context
+ *	the core created it on, NULL while the core has not (the native
+ *	queue has none)
  * @sim: the pGPU
  * @id: hardware queue number; the last one is the native queue
  * @link: entry in &mvgpu_sim_context.runnable of @ctx
@@ -112,7 +116,7 @@ struct mvgpu_sim_job {
  * @enabled: between queue_enable and queue_disable
  * @error: stopped on an error until disabled
  * @busy: has work it has not finished (ring not empty, or a command in
- *	flight); read locklessly by queue_busy
+ *	flight); read locklessly by queue_status
  * @queued: on the runnable list of @ctx
  * @running: an engine is executing it; no one else touches @job
  * @poll_at: ktime_get_ns() before which a waiting queue is not picked
@@ -127,6 +131,7 @@ struct mvgpu_sim_job {
  * &mvgpu_sim_device.sched_lock.
  */
 struct mvgpu_sim_queue {
+	struct mvgpu_hw_queue hw;
 	struct mvgpu_sim_device *sim;
 	u32 id;
 	struct list_head link;
@@ -226,11 +231,11 @@ struct mvgpu_sim_native_status {
 
 /**
  * struct mvgpu_sim_device - one simulated pGPU
+ * @hw: the pGPU as the core sees it
  * @pdev: the PCI function
  * @vram: kernel mapping of VRAM (write-back: it is plain memory)
  * @vram_phys: bus address of VRAM (BAR2)
  * @vram_size: bytes of VRAM offered to the core
- * @pgpu: the core's handle; set once registration returned
  * @num_contexts: contexts offered to the core; @contexts has one more,
  *	the native context
  * @contexts: every context
@@ -249,11 +254,11 @@ struct mvgpu_sim_native_status {
  * @debugfs: the pGPU's debugfs directory
  */
 struct mvgpu_sim_device {
+	struct mvgpu_hw hw;
 	struct pci_dev *pdev;
 	void *vram;
 	resource_size_t vram_phys;
 	u64 vram_size;
-	struct mvgpu_pgpu *pgpu;
 	u32 num_contexts;
 	struct mvgpu_sim_context *contexts;
 	u32 num_queues;
@@ -266,18 +271,6 @@ struct mvgpu_sim_device {
 	struct mvgpu_sim_native native;
 	struct dentry *debugfs;
 };
-
-/**
- * mvgpu_sim_pgpu() - the core's handle of a pGPU
- * @sim: the pGPU
- *
- * Return: the handle, or NULL until mvgpu_pgpu_register() has returned.
- */
-static inline struct mvgpu_pgpu *mvgpu_sim_pgpu(struct mvgpu_sim_device *sim)
-{
-	/* Pairs with the smp_store_release() in mvgpu_sim_probe(). */
-	return smp_load_acquire(&sim->pgpu);
-}
 
 /* mvgpu_sim_as.c */
 void mvgpu_sim_as_init(struct mvgpu_sim_context *ctx,

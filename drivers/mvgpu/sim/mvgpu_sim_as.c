@@ -20,7 +20,7 @@
  * (as_map_*, as_unmap, context destroy) therefore waits for any access in
  * flight, and once mvgpu_sim_as_unmap() returns no engine touches the
  * unmapped pages again. A missing page is handed to the core through
- * mvgpu_pgpu_resolve_fault() with no lock held (the core maps the page by
+ * mvgpu_hw_resolve_fault() with no lock held (the core maps the page by
  * calling back into mvgpu_sim_as_map_page()), and so is a write to a page
  * mapped read-only (the core maps it writable, or refuses when the user
  * mapped the guest memory read-only); the access is retried once,
@@ -180,7 +180,7 @@ out_unlock:
  * @gpu_va: page-aligned GPU VA
  * @page: the page; the caller keeps it alive until it unmaps it
  * @writable: engines may write the page; without it a write misses
- *	(mvgpu_pgpu_resolve_fault() with write set)
+ *	(mvgpu_hw_resolve_fault() with write set)
  *
  * Replaces an earlier mapping of @gpu_va. Any context that may sleep,
  * including an engine thread resolving a fault (it holds no lock then).
@@ -288,12 +288,9 @@ static int mvgpu_sim_as_access_page(struct mvgpu_sim_context *ctx,
 static int mvgpu_sim_as_resolve(struct mvgpu_sim_context *ctx, u64 gpu_va,
 				bool write)
 {
-	struct mvgpu_sim_device *sim = ctx->sim;
-	struct mvgpu_pgpu *pgpu = mvgpu_sim_pgpu(sim);
-
-	if (ctx->id >= sim->num_contexts || !pgpu)
+	if (ctx->id >= ctx->sim->num_contexts)
 		return -EFAULT;
-	return mvgpu_pgpu_resolve_fault(pgpu, ctx->id, gpu_va, write);
+	return mvgpu_hw_resolve_fault(&ctx->hw, gpu_va, write);
 }
 
 /* The caller has checked that [gpu_va, gpu_va + len) does not wrap. */

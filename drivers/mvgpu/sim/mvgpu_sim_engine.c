@@ -37,7 +37,7 @@
  * costs one memory read per poll and never spins a CPU.
  *
  * A packet that fails validation or faults stops the queue: it keeps its
- * head at that packet, reports mvgpu_pgpu_queue_error() (with the faulting
+ * head at that packet, reports mvgpu_hw_queue_error() (with the faulting
  * GPU VA for MVGPU_ERR_PAGE_FAULT, 0 otherwise) and ignores doorbells
  * until it is disabled. Events are only reported by the engine that runs
  * the queue, and queue_disable waits for that engine to let go of it.
@@ -94,21 +94,17 @@ bool mvgpu_sim_queue_is_native(struct mvgpu_sim_queue *q)
  */
 void mvgpu_sim_queue_fence(struct mvgpu_sim_queue *q, u64 value, bool irq)
 {
-	struct mvgpu_pgpu *pgpu = mvgpu_sim_pgpu(q->sim);
-
 	WRITE_ONCE(q->last_fence, value);
-	if (!mvgpu_sim_queue_is_native(q) && pgpu)
-		mvgpu_pgpu_fence_signalled(pgpu, q->id, value, irq);
+	if (!mvgpu_sim_queue_is_native(q))
+		mvgpu_hw_fence_signalled(&q->hw, value, irq);
 }
 
 static void mvgpu_sim_queue_report_error(struct mvgpu_sim_queue *q)
 {
-	struct mvgpu_pgpu *pgpu = mvgpu_sim_pgpu(q->sim);
-
 	dev_dbg(&q->sim->pdev->dev, "mvgpu_sim: queue %u stopped: error %u at 0x%llx, head 0x%x\n",
 		q->id, q->err_reason, q->err_addr, q->head);
-	if (!mvgpu_sim_queue_is_native(q) && pgpu)
-		mvgpu_pgpu_queue_error(pgpu, q->id, q->err_reason, q->err_addr);
+	if (!mvgpu_sim_queue_is_native(q))
+		mvgpu_hw_queue_error(&q->hw, q->err_reason, q->err_addr);
 }
 
 /* Stop @q on an error found while fetching or executing a packet. */

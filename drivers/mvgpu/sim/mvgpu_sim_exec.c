@@ -31,7 +31,7 @@
  * the dearest), and the longest chunk seen on an otherwise idle host was
  * 2.3 ms; on a loaded host the wall-clock maxima grow with the time the
  * guest is not scheduled. A chunk that first touches guest memory also
- * includes the core pinning those pages in mvgpu_pgpu_resolve_fault().
+ * includes the core pinning those pages in mvgpu_hw_resolve_fault().
  * The per-engine maxima are in debugfs.
  *
  * The fp32 kernels run between kernel_fpu_begin() and kernel_fpu_end() on

@@ -89,16 +89,31 @@ static bool mvgpu_sim_range_ok(struct mvgpu_sim_device *sim, u64 offset,
 	return !check_add_overflow(offset, len, &end) && end <= sim->vram_size;
 }
 
-static unsigned long mvgpu_sim_vram_pfn(void *priv, u64 offset)
+static struct mvgpu_sim_device *mvgpu_sim_from_hw(struct mvgpu_hw *hw)
 {
-	struct mvgpu_sim_device *sim = priv;
-
-	return PHYS_PFN(sim->vram_phys + offset);
+	return container_of(hw, struct mvgpu_sim_device, hw);
 }
 
-static int mvgpu_sim_vram_read(void *priv, u64 offset, void *buf, size_t len)
+static struct mvgpu_sim_context *
+mvgpu_sim_ctx_from_hw(struct mvgpu_hw_context *ctx)
 {
-	struct mvgpu_sim_device *sim = priv;
+	return container_of(ctx, struct mvgpu_sim_context, hw);
+}
+
+static struct mvgpu_sim_queue *mvgpu_sim_queue_from_hw(struct mvgpu_hw_queue *q)
+{
+	return container_of(q, struct mvgpu_sim_queue, hw);
+}
+
+static unsigned long mvgpu_sim_vram_pfn(struct mvgpu_hw *hw, u64 offset)
+{
+	return PHYS_PFN(mvgpu_sim_from_hw(hw)->vram_phys + offset);
+}
+
+static int mvgpu_sim_vram_read(struct mvgpu_hw *hw, u64 offset, void *buf,
+			       size_t len)
+{
+	struct mvgpu_sim_device *sim = mvgpu_sim_from_hw(hw);
 
 	if (!mvgpu_sim_range_ok(sim, offset, len))
 		return -EINVAL;
@@ -106,10 +121,10 @@ static int mvgpu_sim_vram_read(void *priv, u64 offset, void *buf, size_t len)
 	return 0;
 }
 
-static int mvgpu_sim_vram_write(void *priv, u64 offset, const void *buf,
-				size_t len)
+static int mvgpu_sim_vram_write(struct mvgpu_hw *hw, u64 offset,
+				const void *buf, size_t len)
 {
-	struct mvgpu_sim_device *sim = priv;
+	struct mvgpu_sim_device *sim = mvgpu_sim_from_hw(hw);
 
 	if (!mvgpu_sim_range_ok(sim, offset, len))
 		return -EINVAL;
@@ -117,9 +132,9 @@ static int mvgpu_sim_vram_write(void *priv, u64 offset, const void *buf,
 	return 0;
 }
 
-static int mvgpu_sim_vram_clear(void *priv, u64 offset, u64 len)
+static int mvgpu_sim_vram_clear(struct mvgpu_hw *hw, u64 offset, u64 len)
 {
-	struct mvgpu_sim_device *sim = priv;
+	struct mvgpu_sim_device *sim = mvgpu_sim_from_hw(hw);
 
 	if (!mvgpu_sim_range_ok(sim, offset, len))
 		return -EINVAL;
@@ -127,156 +142,177 @@ static int mvgpu_sim_vram_clear(void *priv, u64 offset, u64 len)
 	return 0;
 }
 
-static struct mvgpu_sim_context *mvgpu_sim_ctx(struct mvgpu_sim_device *sim,
-					       u32 ctx_id)
+static struct mvgpu_hw_context *mvgpu_sim_context_create(struct mvgpu_hw *hw,
+							 u32 id)
 {
+	struct mvgpu_sim_device *sim = mvgpu_sim_from_hw(hw);
+	struct mvgpu_sim_context *ctx;
+	int ret;
+
 	/* The native context is beyond what the core may name. */
-	return ctx_id < sim->num_contexts ? &sim->contexts[ctx_id] : NULL;
+	if (id >= sim->num_contexts)
+		return ERR_PTR(-EINVAL);
+	ctx = &sim->contexts[id];
+	ret = mvgpu_sim_as_create(ctx);
+	if (ret)
+		return ERR_PTR(ret);
+	ctx->hw.hw = hw;
+	ctx->hw.id = id;
+	return &ctx->hw;
 }
 
-static struct mvgpu_sim_queue *mvgpu_sim_hwq(struct mvgpu_sim_device *sim,
-					     u32 hwq)
+/* Stop @q and release it from the context the core created it on. */
+static void mvgpu_sim_queue_unbind(struct mvgpu_sim_queue *q)
 {
-	return hwq < sim->num_queues ? &sim->queues[hwq] : NULL;
+	mvgpu_sim_queue_stop(q);
+	spin_lock(&q->sim->sched_lock);
+	q->hw.ctx = NULL;
+	spin_unlock(&q->sim->sched_lock);
 }
 
-static int mvgpu_sim_context_create(void *priv, u32 ctx_id)
+static void mvgpu_sim_context_destroy(struct mvgpu_hw_context *hctx)
 {
-	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
-
-	return ctx ? mvgpu_sim_as_create(ctx) : -EINVAL;
-}
-
-static void mvgpu_sim_context_destroy(void *priv, u32 ctx_id)
-{
-	struct mvgpu_sim_device *sim = priv;
-	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(sim, ctx_id);
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx_from_hw(hctx);
+	struct mvgpu_sim_device *sim = ctx->sim;
 	u32 i;
 
-	if (!ctx)
-		return;
-	/* The core disables a context's queues first; make sure of it. */
+	/* The core destroys a context's queues first; make sure of it. */
 	for (i = 0; i < sim->num_queues; i++) {
 		struct mvgpu_sim_queue *q = &sim->queues[i];
 		bool bound;
 
 		spin_lock(&sim->sched_lock);
-		bound = q->enabled && q->ctx == ctx;
+		bound = q->hw.ctx == hctx;
 		spin_unlock(&sim->sched_lock);
 		if (bound) {
-			dev_warn(&sim->pdev->dev, "mvgpu_sim: context %u destroyed with queue %u enabled\n",
-				 ctx_id, i);
-			mvgpu_sim_queue_stop(q);
+			dev_warn(&sim->pdev->dev, "mvgpu_sim: context %u destroyed with queue %u\n",
+				 ctx->id, i);
+			mvgpu_sim_queue_unbind(q);
 		}
 	}
 	mvgpu_sim_as_destroy(ctx);
 }
 
-static int mvgpu_sim_as_map_vram_op(void *priv, u32 ctx_id, u64 gpu_va,
+static int mvgpu_sim_as_map_vram_op(struct mvgpu_hw_context *ctx, u64 gpu_va,
 				    u64 vram_offset, u64 size)
 {
-	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
-
-	return ctx ? mvgpu_sim_as_map_vram(ctx, gpu_va, vram_offset, size) :
-		     -EINVAL;
+	return mvgpu_sim_as_map_vram(mvgpu_sim_ctx_from_hw(ctx), gpu_va,
+				     vram_offset, size);
 }
 
-static int mvgpu_sim_as_map_page_op(void *priv, u32 ctx_id, u64 gpu_va,
+static int mvgpu_sim_as_map_page_op(struct mvgpu_hw_context *ctx, u64 gpu_va,
 				    struct page *page, bool writable)
 {
-	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
-
-	return ctx ? mvgpu_sim_as_map_page(ctx, gpu_va, page, writable) :
-		     -EINVAL;
+	return mvgpu_sim_as_map_page(mvgpu_sim_ctx_from_hw(ctx), gpu_va, page,
+				     writable);
 }
 
-static void mvgpu_sim_as_unmap_op(void *priv, u32 ctx_id, u64 gpu_va,
+static void mvgpu_sim_as_unmap_op(struct mvgpu_hw_context *ctx, u64 gpu_va,
 				  u64 size)
 {
-	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(priv, ctx_id);
-
-	if (ctx)
-		mvgpu_sim_as_unmap(ctx, gpu_va, size);
+	mvgpu_sim_as_unmap(mvgpu_sim_ctx_from_hw(ctx), gpu_va, size);
 }
 
-static int mvgpu_sim_queue_enable(void *priv, u32 hwq, u32 ctx_id,
-				  u64 ring_va, u32 ring_size)
+static struct mvgpu_hw_queue *mvgpu_sim_queue_create(struct mvgpu_hw_context *ctx,
+						     u32 id)
 {
-	struct mvgpu_sim_device *sim = priv;
-	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(sim, ctx_id);
-	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(sim, hwq);
+	struct mvgpu_sim_device *sim = mvgpu_sim_ctx_from_hw(ctx)->sim;
+	struct mvgpu_sim_queue *q;
+	int ret = 0;
+
+	/* The native queue is beyond what the core may name. */
+	if (id >= sim->num_queues)
+		return ERR_PTR(-EINVAL);
+	q = &sim->queues[id];
+	spin_lock(&sim->sched_lock);
+	if (q->hw.ctx) {
+		ret = -EBUSY;
+	} else {
+		q->hw.ctx = ctx;
+		q->hw.id = id;
+	}
+	spin_unlock(&sim->sched_lock);
+	return ret ? ERR_PTR(ret) : &q->hw;
+}
+
+static void mvgpu_sim_queue_destroy(struct mvgpu_hw_queue *q)
+{
+	mvgpu_sim_queue_unbind(mvgpu_sim_queue_from_hw(q));
+}
+
+static int mvgpu_sim_queue_enable(struct mvgpu_hw_queue *hq, u64 ring_va,
+				  u32 ring_size)
+{
+	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx_from_hw(hq->ctx);
 	bool live;
 
-	if (!ctx || !q)
-		return -EINVAL;
-	/* Events need the core's handle: no work before registration ends. */
-	if (!mvgpu_sim_pgpu(sim))
-		return -EBUSY;
 	down_read(&ctx->lock);
 	live = ctx->live;
 	up_read(&ctx->lock);
 	if (!live)
 		return -EINVAL;
-	return mvgpu_sim_queue_start(q, ctx, ring_va, ring_size);
+	return mvgpu_sim_queue_start(mvgpu_sim_queue_from_hw(hq), ctx, ring_va,
+				     ring_size);
 }
 
-static void mvgpu_sim_queue_disable(void *priv, u32 hwq)
+static void mvgpu_sim_queue_disable(struct mvgpu_hw_queue *q)
 {
-	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
-
-	if (q)
-		mvgpu_sim_queue_stop(q);
+	mvgpu_sim_queue_stop(mvgpu_sim_queue_from_hw(q));
 }
 
-static void mvgpu_sim_queue_doorbell(void *priv, u32 hwq, u32 tail)
+static void mvgpu_sim_queue_doorbell(struct mvgpu_hw_queue *q, u32 tail)
 {
-	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
-
-	if (q)
-		mvgpu_sim_queue_kick(q, tail);
+	mvgpu_sim_queue_kick(mvgpu_sim_queue_from_hw(q), tail);
 }
 
-static u32 mvgpu_sim_queue_head(void *priv, u32 hwq)
+static void mvgpu_sim_queue_status(struct mvgpu_hw_queue *hq,
+				   struct mvgpu_hw_queue_status *st)
 {
-	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
+	struct mvgpu_sim_queue *q = mvgpu_sim_queue_from_hw(hq);
 
-	return q ? READ_ONCE(q->head) : 0;
+	st->head = READ_ONCE(q->head);
+	st->busy = READ_ONCE(q->busy);
+	st->progress = READ_ONCE(q->progress);
 }
 
-static bool mvgpu_sim_queue_busy(void *priv, u32 hwq)
+static void mvgpu_sim_engine_run_op(struct mvgpu_hw *hw, u32 engine,
+				    struct mvgpu_hw_context *ctx, u64 budget_ns,
+				    struct mvgpu_engine_run *run)
 {
-	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
+	struct mvgpu_sim_device *sim = mvgpu_sim_from_hw(hw);
 
-	return q && READ_ONCE(q->busy);
-}
-
-static u64 mvgpu_sim_queue_progress(void *priv, u32 hwq)
-{
-	struct mvgpu_sim_queue *q = mvgpu_sim_hwq(priv, hwq);
-
-	return q ? READ_ONCE(q->progress) : 0;
-}
-
-static void mvgpu_sim_engine_run_op(void *priv, u32 engine, u32 ctx_id,
-				    u64 budget_ns, struct mvgpu_engine_run *run)
-{
-	struct mvgpu_sim_device *sim = priv;
-	struct mvgpu_sim_context *ctx = mvgpu_sim_ctx(sim, ctx_id);
-
-	if (!ctx || engine >= sim->num_engines) {
+	if (engine >= sim->num_engines) {
 		memset(run, 0, sizeof(*run));
 		run->stop = MVGPU_ENGINE_IDLE;
 		return;
 	}
-	mvgpu_sim_engine_run(&sim->engines[engine], ctx, budget_ns, run);
+	mvgpu_sim_engine_run(&sim->engines[engine], mvgpu_sim_ctx_from_hw(ctx),
+			     budget_ns, run);
 }
 
-static void mvgpu_sim_engine_preempt_op(void *priv, u32 engine)
+static void mvgpu_sim_engine_preempt_op(struct mvgpu_hw *hw, u32 engine)
 {
-	struct mvgpu_sim_device *sim = priv;
+	struct mvgpu_sim_device *sim = mvgpu_sim_from_hw(hw);
 
 	if (engine < sim->num_engines)
 		mvgpu_sim_engine_preempt(&sim->engines[engine]);
+}
+
+/*
+ * Every queue and context the core can name back to power-on state. The
+ * core calls it with no engine run in progress; the native path keeps
+ * its own context and queue.
+ */
+static int mvgpu_sim_reset(struct mvgpu_hw *hw)
+{
+	struct mvgpu_sim_device *sim = mvgpu_sim_from_hw(hw);
+	u32 i;
+
+	for (i = 0; i < sim->num_queues; i++)
+		mvgpu_sim_queue_unbind(&sim->queues[i]);
+	for (i = 0; i < sim->num_contexts; i++)
+		mvgpu_sim_as_destroy(&sim->contexts[i]);
+	return 0;
 }
 
 static const struct mvgpu_backend_ops mvgpu_sim_ops = {
@@ -289,14 +325,15 @@ static const struct mvgpu_backend_ops mvgpu_sim_ops = {
 	.as_map_vram = mvgpu_sim_as_map_vram_op,
 	.as_map_page = mvgpu_sim_as_map_page_op,
 	.as_unmap = mvgpu_sim_as_unmap_op,
+	.queue_create = mvgpu_sim_queue_create,
+	.queue_destroy = mvgpu_sim_queue_destroy,
 	.queue_enable = mvgpu_sim_queue_enable,
 	.queue_disable = mvgpu_sim_queue_disable,
 	.queue_doorbell = mvgpu_sim_queue_doorbell,
-	.queue_head = mvgpu_sim_queue_head,
-	.queue_progress = mvgpu_sim_queue_progress,
+	.queue_status = mvgpu_sim_queue_status,
 	.engine_run = mvgpu_sim_engine_run_op,
 	.engine_preempt = mvgpu_sim_engine_preempt_op,
-	.queue_busy = mvgpu_sim_queue_busy,
+	.reset = mvgpu_sim_reset,
 };
 
 static bool mvgpu_sim_claimed(struct pci_dev *pdev)
@@ -404,9 +441,7 @@ static void mvgpu_sim_destroy_contexts(struct mvgpu_sim_device *sim)
 
 static int mvgpu_sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	struct mvgpu_pgpu_caps caps = {};
 	struct mvgpu_sim_device *sim;
-	struct mvgpu_pgpu *pgpu;
 	int ret;
 
 	if (!mvgpu_sim_claimed(pdev))
@@ -438,19 +473,21 @@ static int mvgpu_sim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto out_native_fini;
 	mvgpu_sim_debugfs_init(sim, mvgpu_sim_debugfs_root);
 
-	caps.vram_size = sim->vram_size;
-	caps.vram_chunk_size = (u64)chunk_kb * SZ_1K;
-	caps.num_engines = engines;
-	caps.num_queues = queues;
-	caps.num_contexts = contexts;
-	caps.vram_cacheable = true;
-	pgpu = mvgpu_pgpu_register(&pdev->dev, &mvgpu_sim_ops, &caps, sim);
-	if (IS_ERR(pgpu)) {
-		ret = PTR_ERR(pgpu);
+	sim->hw.dev = &pdev->dev;
+	sim->hw.ops = &mvgpu_sim_ops;
+	sim->hw.caps = (struct mvgpu_pgpu_caps) {
+		.vram_size = sim->vram_size,
+		.vram_chunk_size = (u64)chunk_kb * SZ_1K,
+		/* BAR2 is mapped whole: all of VRAM is CPU-visible. */
+		.vram_cpu_size = sim->vram_size,
+		.flags = MVGPU_PGPU_CAP_VRAM_CACHEABLE,
+		.num_engines = engines,
+		.num_queues = queues,
+		.num_contexts = contexts,
+	};
+	ret = mvgpu_hw_register(&sim->hw);
+	if (ret)
 		goto out_remove_debugfs;
-	}
-	/* Pairs with the acquires of queue_enable and the event paths. */
-	smp_store_release(&sim->pgpu, pgpu);
 	pci_set_drvdata(pdev, sim);
 	return 0;
 
@@ -467,7 +504,7 @@ static void mvgpu_sim_remove(struct pci_dev *pdev)
 	struct mvgpu_sim_device *sim = pci_get_drvdata(pdev);
 
 	/* The core disables every vGPU queue and destroys their contexts. */
-	mvgpu_pgpu_unregister(sim->pgpu);
+	mvgpu_hw_unregister(&sim->hw);
 	mvgpu_sim_debugfs_fini(sim);
 	mvgpu_sim_engines_stop(sim);
 	mvgpu_sim_native_fini(sim);
